@@ -1,0 +1,168 @@
+"""The Report: what forewarn found in one work, as a versioned pydantic schema.
+
+``docs/report-schema.json`` is generated from these models (``forewarn schema``); other tools
+rely on the fields listed in the README's JSON contract, so rename nothing without bumping
+``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Severity = Literal["mentioned", "depicted", "graphic"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    """Where the report's text came from."""
+
+    path: str | None = Field(None, description="File path, '-' for stdin, null for text given directly.")
+    format: str = Field(description="Detected format: text, ffn-text, gutenberg, markdown, ao3-html, html, epub, ao3-epub, fanficfare-epub, docx.")
+    encoding: str | None = Field(None, description="Text encoding used to decode the input, when it was text.")
+
+
+class ChapterInfo(_Model):
+    """One chapter of the work."""
+
+    index: int = Field(description="1-based chapter number.")
+    title: str
+    char_start: int
+    char_end: int
+
+
+class WorkInfo(_Model):
+    """Basic facts about the work."""
+
+    title: str | None = None
+    authors: list[str] = []
+    words: int = Field(description="Words of story text (notes and front matter excluded).")
+    chapters: list[ChapterInfo]
+
+
+class Declared(_Model):
+    """What the author or archive declared (read from metadata and notes, never from the story)."""
+
+    rating: str | None = Field(None, description="Rating as written, e.g. 'T' or 'Teen And Up Audiences'.")
+    warnings: list[str] = []
+    tags: list[str] = []
+    chose_not_to_warn: bool = False
+
+
+class Location(_Model):
+    """One place in the story where a finding occurs (neighbouring passages merged)."""
+
+    chapter: int = Field(description="1-based chapter number (matches work.chapters[].index).")
+    paragraph_start: int = Field(description="0-based index of the first story paragraph.")
+    paragraph_end: int = Field(description="0-based index of the last story paragraph (inclusive).")
+    char_start: int
+    char_end: int
+    position: float = Field(ge=0, le=1, description="Where in the story, 0 = start, 1 = end.")
+    severity: Severity
+    quote: str | None = Field(None, description="Short evidence quote; only with --spoilers.")
+    detectors: list[str] = Field(default_factory=list, description="Detectors that produced this location.")
+
+
+class Finding(_Model):
+    """One category found in the work."""
+
+    category: str = Field(description="Taxonomy id.")
+    group: str
+    name: str
+    severity: Severity = Field(description="Highest severity over all locations.")
+    confidence: float = Field(ge=0, le=1)
+    locations: list[Location]
+
+
+class Suggested(_Model):
+    """Labels derived from the findings."""
+
+    ao3_rating: str
+    ffn_rating: str
+    ao3_warnings: list[str]
+
+
+class UnderWarning(_Model):
+    """A category found above what the author declared."""
+
+    category: str
+    declared: str = Field(description="What was declared, in words (e.g. 'Rated T, no archive warnings').")
+    note: str
+
+
+class VerdictLocation(_Model):
+    """Where an avoided category first appears."""
+
+    category: str
+    severity: Severity
+    chapter: int
+    position: float
+
+
+class Verdict(_Model):
+    """The report held against a reader's avoid-list."""
+
+    status: Literal["not-safe", "safe-until", "nothing-detected"]
+    safe_until_chapter: int | None = Field(None, description="With status safe-until: chapters before this one are clear.")
+    summary: str
+    hits: list[VerdictLocation] = []
+    avoid: dict[str, Severity] = Field(description="The avoid-list used: category -> minimum severity.")
+
+
+class Support(_Model):
+    """One neutral line of support resources, shown when self-harm or suicide is found."""
+
+    text: str
+    url: str
+
+
+class DetectorInfo(_Model):
+    """A detector that read the work."""
+
+    name: str
+    version: str
+
+
+class Report(_Model):
+    """Everything forewarn found in one work."""
+
+    schema_version: str = SCHEMA_VERSION
+    forewarn_version: str
+    source: Source
+    work: WorkInfo
+    declared: Declared
+    findings: list[Finding]
+    suggested: Suggested
+    under_warning: list[UnderWarning] = []
+    verdict: Verdict | None = None
+    support: Support | None = None
+    detectors: list[DetectorInfo] = []
+    notices: list[str] = Field(default_factory=list, description="Reader warnings, e.g. legacy encoding guessed.")
+    limits: str = Field(description="What the detector cannot promise, in one sentence.")
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The report as JSON text."""
+        return self.model_dump_json(indent=indent)
+
+    def to_dict(self) -> dict:
+        """The report as plain JSON-compatible data."""
+        return json.loads(self.model_dump_json())
+
+    def finding(self, category: str) -> Finding | None:
+        """The finding for one category, or None."""
+        return next((f for f in self.findings if f.category == category), None)
+
+
+def report_json_schema() -> dict:
+    """The JSON Schema of the Report, as committed in docs/report-schema.json."""
+    schema = Report.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://forewarn.invalid/report-{SCHEMA_VERSION}.json"
+    return schema
