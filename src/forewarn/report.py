@@ -68,6 +68,7 @@ class Location(_Model):
     severity: Severity
     quote: str | None = Field(None, description="Short evidence quote; only with --spoilers.")
     detectors: list[str] = Field(default_factory=list, description="Detectors that produced this location.")
+    explanation: str | None = Field(None, description="Why the detectors fired (cue classes); only with --explain.")
 
 
 class Finding(_Model):

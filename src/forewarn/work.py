@@ -72,6 +72,7 @@ class Work:
     source_format: str = "text"
     source_path: str | None = None
     reader_warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None
 
     def paragraph_text(self, paragraph: Paragraph) -> str:
         """The text of one paragraph."""

@@ -1,0 +1,176 @@
+"""Turn detectors' evidence into findings: thresholds, merged locations, severity, confidence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from .detectors.base import Evidence, Passage
+from .report import Finding, Location
+from .taxonomy import SEVERITIES, categories, load_data_toml, severity_rank
+from .work import Work
+
+
+@dataclass(frozen=True, slots=True)
+class AssessSettings:
+    """Thresholds and merge rules, read from data/assess.toml."""
+
+    default_threshold: float
+    thresholds: dict[str, float]
+    merge_gap_paragraphs: int
+    prolonged_passages: int
+    prolonged_categories: frozenset[str]
+    quote_chars: int
+
+    def threshold(self, category: str) -> float:
+        """The score a passage needs for this category to count."""
+        return self.thresholds.get(category, self.default_threshold)
+
+
+@cache
+def load_settings() -> AssessSettings:
+    """The assessor settings shipped with forewarn."""
+    data = load_data_toml("assess.toml")
+    return AssessSettings(
+        default_threshold=float(data["default_threshold"]),
+        thresholds={k: float(v) for k, v in data.get("thresholds", {}).items()},
+        merge_gap_paragraphs=int(data["merge_gap_paragraphs"]),
+        prolonged_passages=int(data["prolonged_passages"]),
+        prolonged_categories=frozenset(data["prolonged_categories"]),
+        quote_chars=int(data["quote_chars"]),
+    )
+
+
+@dataclass(slots=True)
+class _Hit:
+    """The strongest evidence for one category in one passage."""
+
+    passage: Passage
+    score: float
+    severity: str
+    detectors: set[str]
+    explanations: list[str]
+    cue_start: int | None
+
+
+def _hits_by_category(
+    evidence: Sequence[Evidence], passages: Sequence[Passage], settings: AssessSettings
+) -> dict[str, list[_Hit]]:
+    hits: dict[tuple[str, int], _Hit] = {}
+    for item in evidence:
+        if item.category not in categories() or item.score < settings.threshold(item.category):
+            continue
+        severity = item.severity or "mentioned"
+        cue_start = item.cues[0].start if item.cues else None
+        hit = hits.get((item.category, item.passage))
+        if hit is None:
+            hits[(item.category, item.passage)] = _Hit(
+                passages[item.passage], item.score, severity, {item.detector},
+                [item.explanation] if item.explanation else [], cue_start,
+            )
+            continue
+        hit.detectors.add(item.detector)
+        if item.explanation and item.explanation not in hit.explanations:
+            hit.explanations.append(item.explanation)
+        if severity_rank(severity) > severity_rank(hit.severity):
+            hit.severity = severity
+        if item.score > hit.score:
+            hit.score = item.score
+            hit.cue_start = cue_start if cue_start is not None else hit.cue_start
+    grouped: dict[str, list[_Hit]] = defaultdict(list)
+    for (category, _), hit in sorted(hits.items(), key=lambda kv: (kv[0][0], kv[1].passage.index)):
+        grouped[category].append(hit)
+    return grouped
+
+
+def _merge(hits: list[_Hit], gap: int) -> list[list[_Hit]]:
+    groups: list[list[_Hit]] = []
+    for hit in hits:
+        last = groups[-1][-1] if groups else None
+        if (
+            last is not None
+            and last.passage.chapter == hit.passage.chapter
+            and hit.passage.paragraph_start - last.passage.paragraph_end <= gap
+        ):
+            groups[-1].append(hit)
+        else:
+            groups.append([hit])
+    return groups
+
+
+def quote_around(text: str, offset: int, limit: int) -> str:
+    """The sentence of ``text`` that contains ``offset``, shortened to ``limit`` characters."""
+    start = max(text.rfind(".", 0, offset), text.rfind("!", 0, offset), text.rfind("?", 0, offset),
+                text.rfind("\n", 0, offset)) + 1
+    ends = [i for i in (text.find(c, offset) for c in ".!?\n") if i != -1]
+    end = min(ends) + 1 if ends else len(text)
+    sentence = " ".join(text[start:end].split())
+    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+
+def _location(group: list[_Hit], work: Work, settings: AssessSettings, category: str,
+              spoilers: bool, explain: bool) -> Location:
+    severity = max((h.severity for h in group), key=severity_rank)
+    depicted = sum(1 for h in group if severity_rank(h.severity) >= severity_rank("depicted"))
+    if category in settings.prolonged_categories and depicted >= settings.prolonged_passages:
+        severity = SEVERITIES[-1]
+    first, last = group[0].passage, group[-1].passage
+    best = max(group, key=lambda h: h.score)
+    quote = None
+    if spoilers:
+        anchor = best.cue_start if best.cue_start is not None else best.passage.start
+        quote = quote_around(work.text, anchor, settings.quote_chars)
+    explanation = None
+    if explain:
+        explanation = "; ".join(dict.fromkeys(e for h in group for e in h.explanations)) or None
+    return Location(
+        chapter=first.chapter + 1,
+        paragraph_start=first.paragraph_start,
+        paragraph_end=last.paragraph_end,
+        char_start=first.start,
+        char_end=last.end,
+        position=round(first.position, 4),
+        severity=severity,
+        quote=quote,
+        detectors=sorted({d for h in group for d in h.detectors}),
+        explanation=explanation,
+    )
+
+
+def assess(
+    work: Work,
+    passages: Sequence[Passage],
+    evidence: Sequence[Evidence],
+    *,
+    spoilers: bool = False,
+    explain: bool = False,
+    settings: AssessSettings | None = None,
+) -> list[Finding]:
+    """Findings in taxonomy order, each with merged locations and an overall severity."""
+    settings = settings or load_settings()
+    grouped = _hits_by_category(evidence, passages, settings)
+    findings: list[Finding] = []
+    for category in categories().values():
+        hits = grouped.get(category.id)
+        if not hits:
+            continue
+        locations = [
+            _location(group, work, settings, category.id, spoilers, explain)
+            for group in _merge(hits, settings.merge_gap_paragraphs)
+        ]
+        miss = 1.0
+        for hit in hits:
+            miss *= 1.0 - min(hit.score, 0.99)
+        findings.append(
+            Finding(
+                category=category.id,
+                group=category.group,
+                name=category.name,
+                severity=max((loc.severity for loc in locations), key=severity_rank),
+                confidence=round(min(0.99, 1.0 - miss), 3),
+                locations=locations,
+            )
+        )
+    return findings

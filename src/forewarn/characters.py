@@ -1,0 +1,48 @@
+"""A rough guess at who the main characters are, for the Major Character Death warning."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from .taxonomy import load_data_toml
+from .work import Work
+
+# A capitalised word that does not follow sentence-ending punctuation or a line start.
+_NAME = re.compile(r"(?<![.!?\"“”'‘’\n]\s)(?<![.!?\"“”\n])(?<!^)\b([A-Z][a-z]+(?:'s)?)\b", re.M)
+
+
+@cache
+def _settings() -> tuple[int, float, int, frozenset[str]]:
+    data = load_data_toml("characters.toml")
+    return int(data["top"]), float(data["min_share"]), int(data["min_count"]), frozenset(data["not_names"])
+
+
+def names_in(text: str) -> Counter[str]:
+    """Counts of capitalised mid-sentence words in ``text`` (possessive 's removed)."""
+    _, _, _, not_names = _settings()
+    counts: Counter[str] = Counter()
+    for match in _NAME.finditer(text):
+        word = match.group(1).removesuffix("'s")
+        if word not in not_names:
+            counts[word] += 1
+    return counts
+
+
+def main_characters(work: Work) -> set[str]:
+    """Names used often enough in the story to be main characters."""
+    top, min_share, min_count, _ = _settings()
+    counts: Counter[str] = Counter()
+    for paragraph in work.paragraphs:
+        counts.update(names_in(work.paragraph_text(paragraph)))
+    ranked = counts.most_common(top)
+    if not ranked:
+        return set()
+    floor = max(min_count, ranked[0][1] * min_share)
+    return {name for name, count in ranked if count >= floor}
+
+
+def names_a_main_character(work: Work, start: int, end: int, main: set[str]) -> bool:
+    """Whether the text between ``start`` and ``end`` names one of ``main``."""
+    return bool(main & set(names_in(work.text[start:end])))

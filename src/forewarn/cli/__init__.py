@@ -1,0 +1,7 @@
+"""The ``forewarn`` command. Each sub-command lives in its own module and registers on ``app``."""
+
+from __future__ import annotations
+
+from ._app import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,190 @@
+"""The cue detector: a fast, data-driven lexicon detector for all 33 categories.
+
+Each category's cues live in ``data/cues/*.toml`` (see ``cue_rules``). For every passage the
+engine runs a category's combined prefilter, then its rules; a match counts unless it is
+negated in its clause ("she didn't cut herself"), covered by a figurative phrase ("dying to
+know"), missing a required co-occurring cue, next to a forbidden one, or about the wrong
+subject ("the dog died" is not a character's death). Severity comes from the rule, lowered to
+``mentioned`` in recounted or hypothetical sentences and raised to ``graphic`` by detail cues or
+many cues in one passage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..segment import sentence_spans
+from ..taxonomy import severity_rank
+from .base import CueSpan, Evidence, Passage
+from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+_WORD = re.compile(r"[\w']+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    rule: Rule
+    start: int
+    end: int
+    severity: str
+
+
+class _Text:
+    """One passage, lower-cased and folded (same length as the original), split into sentences."""
+
+    __slots__ = ("text", "_sentences", "_starts")
+
+    def __init__(self, text: str) -> None:
+        folded = text.lower().translate(_FOLD)
+        # lower() can change the length of a few rare characters; keep offsets exact if it does.
+        self.text = folded if len(folded) == len(text) else text.translate(_FOLD)
+        self._sentences: list[tuple[int, int]] | None = None
+        self._starts: list[int] = []
+
+    def sentence(self, position: int) -> tuple[int, int]:
+        """The (start, end) of the sentence containing ``position``."""
+        if self._sentences is None:
+            self._sentences = list(sentence_spans(self.text)) or [(0, len(self.text))]
+            self._starts = [s for s, _ in self._sentences]
+        i = max(0, bisect.bisect_right(self._starts, position) - 1)
+        return self._sentences[i]
+
+
+def _negated(engine: Engine, text: str, sentence_start: int, cue_start: int) -> bool:
+    """True when a negation word sits in the same clause, a few words before the cue."""
+    before = text[sentence_start:cue_start]
+    breaks = list(engine.clause_break.finditer(before))
+    clause = before[breaks[-1].end() :] if breaks else before
+    words = _WORD.findall(clause)[-engine.negation_words :]
+    return bool(words) and engine.negation.search(" ".join(words)) is not None
+
+
+def _context_ok(rule: Rule, text: _Text, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    s_start, s_end = sentence
+    scope = (s_start, s_end) if rule.scope == "sentence" else (0, len(text.text))
+    for required in rule.requires:
+        if required.search(text.text, *scope) is None:
+            return False
+    for forbidden in rule.forbids:
+        if forbidden.search(text.text, s_start, s_end) is not None:
+            return False
+    if rule.who is not None or rule.not_who is not None:
+        window = text.text[max(s_start, start - rule.who_before) : min(s_end, end + rule.who_after)]
+        if rule.who is not None and rule.who.search(window) is None:
+            return False
+        if rule.not_who is not None and rule.not_who.search(window) is not None:
+            return False
+    return True
+
+
+def _hits(book: CueBook, category: CategoryRules, text: _Text) -> list[_Hit]:
+    engine = book.engine
+    figurative = (
+        [m.span() for m in category.figurative.finditer(text.text)] if category.figurative is not None else []
+    )
+    hits: list[_Hit] = []
+    for rule in category.rules:
+        for match in rule.regex.finditer(text.text):
+            start, end = match.span()
+            if any(f_start < end and start < f_end for f_start, f_end in figurative):
+                continue
+            sentence = text.sentence(start)
+            if rule.negate and _negated(engine, text.text, sentence[0], start):
+                continue
+            if not _context_ok(rule, text, start, end, sentence):
+                continue
+            severity = rule.severity
+            if severity != "mentioned" and engine.mention.search(text.text, *sentence) is not None:
+                severity = "mentioned"
+            hits.append(_Hit(rule, start, end, severity))
+    return hits
+
+
+def _score(engine: Engine, hits: list[_Hit]) -> float:
+    missing = 1.0
+    seen: set[int] = set()
+    for hit in sorted(hits, key=lambda h: -h.rule.weight):
+        weight = hit.rule.weight * (engine.repeat_factor if id(hit.rule) in seen else 1.0)
+        seen.add(id(hit.rule))
+        missing *= 1.0 - weight
+    return min(engine.max_score, 1.0 - missing)
+
+
+def _severity(category: CategoryRules, text: _Text, hits: list[_Hit]) -> str:
+    strongest = max(h.rule.weight for h in hits)
+    ranked = max((h for h in hits if h.rule.weight >= strongest / 2), key=lambda h: severity_rank(h.severity))
+    severity = ranked.severity
+    if severity == "depicted":
+        distinct = {(h.start, h.end) for h in hits if h.severity != "mentioned"}
+        if len(distinct) >= category.graphic_hits or (
+            category.graphic is not None and category.graphic.search(text.text) is not None
+        ):
+            severity = "graphic"
+    return severity
+
+
+def _explain(hits: list[_Hit]) -> str:
+    labels: list[str] = []
+    for hit in sorted(hits, key=lambda h: -h.rule.weight):
+        if hit.rule.label not in labels:
+            labels.append(hit.rule.label)
+    return "; ".join(labels[:3])
+
+
+class CueDetector:
+    """Lexicon detector with negation, figurative use, co-occurrence and subject checks."""
+
+    name = "cues"
+    version = "1.0"
+
+    def __init__(self) -> None:
+        self._book = cue_book()
+
+    def detect(self, passages: Sequence[Passage]) -> list[Evidence]:
+        """Return evidence for every (passage, category) whose cues fire."""
+        book = self._book
+        found: dict[str, list[tuple[Passage, _Text, list[_Hit]]]] = {}
+        for passage in passages:
+            text = _Text(passage.text)
+            for category in book.categories:
+                if category.prefilter.search(text.text) is None:
+                    continue
+                hits = _hits(book, category, text)
+                if hits:
+                    found.setdefault(category.id, []).append((passage, text, hits))
+        words = sum(len(p.text.split()) for p in passages)
+        evidence: list[Evidence] = []
+        for category in book.categories:
+            entries = found.get(category.id, [])
+            if not entries or not _document_gate(category, entries, words):
+                continue
+            for passage, text, hits in entries:
+                evidence.append(
+                    Evidence(
+                        category=category.id,
+                        score=round(_score(book.engine, hits), 3),
+                        passage=passage.index,
+                        detector=self.name,
+                        severity=_severity(category, text, hits),
+                        cues=tuple(
+                            CueSpan(passage.start + h.start, passage.start + h.end, h.rule.label)
+                            for h in sorted(hits, key=lambda h: h.start)
+                        ),
+                        explanation=_explain(hits),
+                    )
+                )
+        evidence.sort(key=lambda e: (e.passage, e.category))
+        return evidence
+
+
+def _document_gate(category: CategoryRules, entries: list, words: int) -> bool:
+    """Categories with a document gate count only when their cues are frequent in the work."""
+    gate = category.document
+    if gate is None:
+        return True
+    count = sum(len(hits) for _, _, hits in entries)
+    return count >= gate.min_hits and count * 10_000 / max(1, words) >= gate.min_per_10k_words

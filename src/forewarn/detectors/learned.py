@@ -1,0 +1,175 @@
+"""The learned passage detector: an int8 ONNX MiniLM encoder with one logistic head per category.
+
+Everything loads from the files shipped in ``forewarn/models`` (see its MODEL_CARD.md): the
+encoder graph, its ``tokenizer.json``, the trained heads (``heads.npz``) and the per-category
+decision thresholds (``data/learned.toml``). Only ONNX Runtime, ``tokenizers`` and NumPy run
+here; nothing is fetched from a network, and PyTorch is never imported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..taxonomy import category_ids, load_data_toml
+from .base import Evidence, Passage
+
+ENCODER_FILE = "encoder.int8.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+HEADS_FILE = "heads.npz"
+
+
+def models_dir() -> Path:
+    """The directory of the model files shipped inside the package."""
+    return Path(str(resources.files("forewarn").joinpath("models")))
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedSettings:
+    """Encoder and decision settings read from ``data/learned.toml``."""
+
+    max_tokens: int
+    batch_size: int
+    default_threshold: float
+    thresholds: dict[str, float]
+    report_floor: float
+
+    def threshold(self, category: str) -> float:
+        """The probability at which this category counts as present in a passage."""
+        return self.thresholds.get(category, self.default_threshold)
+
+
+@cache
+def load_settings() -> LearnedSettings:
+    """The learned-detector settings shipped with forewarn."""
+    data = load_data_toml("learned.toml")
+    known = set(category_ids())
+    thresholds = {k: float(v) for k, v in data.get("thresholds", {}).items()}
+    unknown = sorted(set(thresholds) - known)
+    if unknown:
+        raise ValueError(f"learned.toml names unknown categories: {', '.join(unknown)}")
+    return LearnedSettings(
+        max_tokens=int(data["max_tokens"]),
+        batch_size=int(data["batch_size"]),
+        default_threshold=float(data["default_threshold"]),
+        thresholds=thresholds,
+        report_floor=float(data["report_floor"]),
+    )
+
+
+class Encoder:
+    """Sentence embeddings (L2-normalised, mean-pooled MiniLM) computed with ONNX Runtime."""
+
+    def __init__(self, directory: Path | None = None, max_tokens: int = 256, threads: int | None = None):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        directory = directory or models_dir()
+        self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
+        self.tokenizer.enable_truncation(max_length=max_tokens)
+        self.tokenizer.no_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self.session = ort.InferenceSession(
+            str(directory / ENCODER_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        self.dimension = int(self.session.get_outputs()[0].shape[-1])
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        """Embed ``texts``; returns a float32 array of shape (len(texts), dimension)."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self.tokenizer.encode_batch(list(texts))
+        order = np.argsort([len(e.ids) for e in encodings], kind="stable")
+        for begin in range(0, len(order), batch_size):
+            rows = order[begin : begin + batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1
+            out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+
+class Heads:
+    """One logistic-regression head per category over the sentence embedding."""
+
+    def __init__(self, path: Path | None = None):
+        with np.load(path or models_dir() / HEADS_FILE, allow_pickle=False) as data:
+            self.categories: list[str] = [str(c) for c in data["categories"]]
+            self.weights = data["weights"].astype(np.float32)
+            self.bias = data["bias"].astype(np.float32)
+        if self.weights.shape[0] != len(self.categories) or self.bias.shape != (len(self.categories),):
+            raise ValueError("heads.npz: weights and categories do not match")
+
+    def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
+        """Per-category probabilities, shape (len(embeddings), len(categories))."""
+        logits = embeddings @ self.weights.T + self.bias
+        return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+
+def to_score(probability: float, threshold: float) -> float:
+    """Map a probability onto the assessor's scale, where 0.5 means "at the threshold"."""
+    if probability >= threshold:
+        return 0.5 + 0.5 * (probability - threshold) / max(1e-9, 1.0 - threshold)
+    return 0.5 * probability / max(1e-9, threshold)
+
+
+class LearnedDetector:
+    """Reads every passage it is given with the MiniLM encoder and the trained heads."""
+
+    name = "minilm"
+    version = "1"
+
+    def __init__(self, encoder: Encoder | None = None, heads: Heads | None = None):
+        self.settings = load_settings()
+        self.encoder = encoder or Encoder(max_tokens=self.settings.max_tokens)
+        self.heads = heads or Heads()
+
+    @property
+    def categories(self) -> list[str]:
+        """The categories the heads score, in column order."""
+        return self.heads.categories
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """Per-category probabilities for raw texts, shape (len(texts), len(categories))."""
+        embeddings = self.encoder.encode(texts, batch_size=self.settings.batch_size)
+        return self.heads.probabilities(embeddings)
+
+    def detect(self, passages: Sequence[Passage]) -> list[Evidence]:
+        """Evidence for every (passage, category) whose score reaches the report floor."""
+        probs = self.probabilities([p.text for p in passages])
+        floor = self.settings.report_floor
+        evidence: list[Evidence] = []
+        for row, passage in zip(probs, passages):
+            for column, category in enumerate(self.categories):
+                score = to_score(float(row[column]), self.settings.threshold(category))
+                if score >= floor:
+                    evidence.append(
+                        Evidence(
+                            category=category,
+                            score=round(score, 4),
+                            passage=passage.index,
+                            detector=self.name,
+                            explanation=f"MiniLM head: p={row[column]:.2f}",
+                        )
+                    )
+        return evidence
+
+
+@cache
+def shared_detector() -> LearnedDetector:
+    """One LearnedDetector per process (loading the encoder takes a moment)."""
+    return LearnedDetector()

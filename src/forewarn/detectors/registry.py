@@ -1,0 +1,34 @@
+"""Which detectors a scan uses: by default, or chosen by name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .base import Detector
+
+
+def _cues() -> Detector:
+    from .cues import CueDetector
+
+    return CueDetector()
+
+
+_FACTORIES: dict[str, Callable[[], Detector]] = {"cues": _cues}
+
+
+def detector_names() -> list[str]:
+    """Names accepted by ``detectors_by_name``."""
+    return list(_FACTORIES)
+
+
+def detectors_by_name(names: list[str]) -> list[Detector]:
+    """Build detectors from their names; raise ValueError for an unknown name."""
+    unknown = [n for n in names if n not in _FACTORIES]
+    if unknown:
+        raise ValueError(f"unknown detector {', '.join(unknown)}; choose from {', '.join(_FACTORIES)}")
+    return [_FACTORIES[n]() for n in names]
+
+
+def default_detectors(thorough: bool = False) -> list[Detector]:
+    """The detectors ``forewarn scan`` uses (``thorough`` reads every passage with the strongest one)."""
+    return detectors_by_name(["cues"])

@@ -1,0 +1,1 @@
+"""Putting results where readers use them: EPUB metadata and Calibre tags."""

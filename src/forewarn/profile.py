@@ -1,0 +1,122 @@
+"""A reader's profile (what to avoid, from which severity) and the verdict it gives on a report.
+
+The profile file is TOML in the user's config directory (``forewarn profile-path`` prints it)::
+
+    [avoid]
+    self-harm = "mentioned"   # any mention
+    suicide = "depicted"      # only when it happens on the page
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from .errors import UsageError
+from .report import Report, Verdict, VerdictLocation
+from .taxonomy import SEVERITIES, categories, severity_rank
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass(slots=True)
+class Profile:
+    """An avoid-list: category id -> minimum severity that matters to this reader."""
+
+    avoid: dict[str, str] = field(default_factory=dict)
+
+    def merged(self, other: Profile) -> Profile:
+        """This profile with ``other``'s entries added (the lower minimum severity wins)."""
+        avoid = dict(self.avoid)
+        for category, severity in other.avoid.items():
+            if category not in avoid or severity_rank(severity) < severity_rank(avoid[category]):
+                avoid[category] = severity
+        return Profile(avoid)
+
+
+def default_profile_path() -> Path:
+    """Where forewarn looks for the reader's profile."""
+    return Path(platformdirs.user_config_dir("forewarn")) / "profile.toml"
+
+
+def _check(category: str, severity: str, where: str) -> None:
+    if category not in categories():
+        raise UsageError(f"unknown category '{category}' in {where} (run 'forewarn categories' to list them)")
+    if severity not in SEVERITIES:
+        raise UsageError(f"unknown severity '{severity}' for {category} in {where}; use one of {', '.join(SEVERITIES)}")
+
+
+def parse_avoid(text: str | list[str]) -> Profile:
+    """Parse ``self-harm,suicide:depicted`` (or a list of such items) into a Profile."""
+    items = text.split(",") if isinstance(text, str) else [p for t in text for p in t.split(",")]
+    avoid: dict[str, str] = {}
+    for item in (i.strip().lower() for i in items):
+        if not item:
+            continue
+        category, _, severity = item.partition(":")
+        severity = severity or SEVERITIES[0]
+        _check(category, severity, "--avoid")
+        avoid[category] = severity
+    return Profile(avoid)
+
+
+def load_profile(path: str | Path | None = None) -> Profile:
+    """Read a profile file; the default path may be missing (empty profile), an explicit one may not."""
+    target = Path(path) if path else default_profile_path()
+    if not target.is_file():
+        if path:
+            raise UsageError(f"profile file {target} not found; create it or drop --profile")
+        return Profile()
+    try:
+        data = tomllib.loads(target.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise UsageError(f"profile file {target} is not valid TOML ({error}); fix it or drop --profile") from None
+    avoid = data.get("avoid", {})
+    if not isinstance(avoid, dict):
+        raise UsageError(f"profile file {target}: [avoid] must be a table of category = \"severity\"")
+    for category, severity in avoid.items():
+        _check(category, str(severity), str(target))
+    return Profile({k: str(v) for k, v in avoid.items()})
+
+
+def verdict(report: Report, profile: Profile) -> Verdict:
+    """Hold a report against a profile: not-safe, safe-until chapter N, or nothing-detected (never 'safe')."""
+    hits = [
+        VerdictLocation(category=f.category, severity=loc.severity, chapter=loc.chapter, position=loc.position)
+        for f in report.findings
+        if f.category in profile.avoid
+        for loc in f.locations
+        if severity_rank(loc.severity) >= severity_rank(profile.avoid[f.category])
+    ]
+    hits.sort(key=lambda h: (h.position, h.chapter))
+    listed = ", ".join(profile.avoid)
+    if not hits:
+        return Verdict(
+            status="nothing-detected",
+            summary=f"Nothing on your list ({listed}) was detected. forewarn can miss things; this is not a promise of safety.",
+            avoid=profile.avoid,
+        )
+    first = hits[0]
+    found = ", ".join(dict.fromkeys(categories()[h.category].name.lower() for h in hits))
+    first_chapter = report.work.chapters[0].index if report.work.chapters else 1
+    if len(report.work.chapters) > 1 and first.chapter > first_chapter:
+        return Verdict(
+            status="safe-until",
+            safe_until_chapter=first.chapter,
+            summary=(f"Nothing on your list was detected before chapter {first.chapter}; from chapter "
+                     f"{first.chapter} it contains {found}."),
+            hits=hits,
+            avoid=profile.avoid,
+        )
+    return Verdict(
+        status="not-safe",
+        summary=f"Not safe for you: it contains {found}, first in chapter {first.chapter} ({first.position:.0%} through).",
+        hits=hits,
+        avoid=profile.avoid,
+    )

@@ -1,0 +1,151 @@
+"""Derived labels: AO3 archive warnings, AO3 and FanFiction.Net ratings, and under-warning notes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from .characters import main_characters, names_a_main_character
+from .report import Declared, Finding, Suggested, UnderWarning
+from .taxonomy import categories, load_data_toml, severity_rank
+from .work import Work
+
+_NO_WARNINGS = "No Archive Warnings Apply"
+
+
+@dataclass(frozen=True, slots=True)
+class _Condition:
+    category: str
+    min: str
+
+
+def _conditions(rule: dict) -> tuple[_Condition, ...]:
+    return tuple(_Condition(c["category"], c["min"]) for c in rule.get("any", []))
+
+
+@cache
+def _rules() -> dict:
+    return load_data_toml("ratings.toml")
+
+
+def _matches(condition: _Condition, findings: dict[str, Finding]) -> Finding | None:
+    finding = findings.get(condition.category)
+    if finding and severity_rank(finding.severity) >= severity_rank(condition.min):
+        return finding
+    return None
+
+
+def _first_match(rule: dict, findings: dict[str, Finding]) -> Finding | None:
+    return next((f for c in _conditions(rule) if (f := _matches(c, findings))), None)
+
+
+def _major_character_death(rule: dict, findings: dict[str, Finding], work: Work) -> bool:
+    main = main_characters(work)
+    for condition in _conditions(rule):
+        finding = _matches(condition, findings)
+        if finding is None:
+            continue
+        for location in finding.locations:
+            if severity_rank(location.severity) >= severity_rank(condition.min) and names_a_main_character(
+                work, location.char_start, location.char_end, main
+            ):
+                return True
+    return False
+
+
+def suggest(findings: Sequence[Finding], work: Work) -> Suggested:
+    """AO3 rating, FFN rating and AO3 archive warnings suggested by the findings."""
+    by_category = {f.category: f for f in findings}
+    rules = _rules()
+    rating = next(r for r in rules["rating"] if not r["any"] or _first_match(r, by_category))
+    warnings = []
+    for rule in rules["ao3_warning"]:
+        if rule.get("major_character_death"):
+            if _major_character_death(rule, by_category, work):
+                warnings.append(rule["name"])
+        elif _first_match(rule, by_category):
+            warnings.append(rule["name"])
+    return Suggested(ao3_rating=rating["ao3"], ffn_rating=rating["ffn"], ao3_warnings=warnings or [_NO_WARNINGS])
+
+
+def _declared_level(rating: str | None) -> float | None:
+    if not rating:
+        return None
+    return _rules()["rating_levels"].get(rating.strip().lower())
+
+
+def _declared_words(declared: Declared) -> str:
+    parts = []
+    if declared.rating:
+        parts.append(f"rated {declared.rating}")
+    if declared.chose_not_to_warn:
+        parts.append("the author chose not to use archive warnings")
+    elif declared.warnings:
+        parts.append("warnings: " + ", ".join(declared.warnings))
+    else:
+        parts.append("no warnings")
+    return "; ".join(parts)
+
+
+def _warned_for(category: str, declared: Declared) -> bool:
+    aliases = _rules()["declared_aliases"].get(category, [])
+    haystack = " | ".join(declared.warnings + declared.tags).lower()
+    return any(re.search(r"\b" + re.escape(alias), haystack) for alias in aliases)
+
+
+def _where(finding: Finding) -> str:
+    chapters = sorted({loc.chapter for loc in finding.locations})
+    shown = ", ".join(str(c) for c in chapters[:3]) + (" and later" if len(chapters) > 3 else "")
+    return f"chapter{'s' if len(chapters) > 1 else ''} {shown}"
+
+
+def under_warnings(findings: Sequence[Finding], suggested: Suggested, declared: Declared) -> list[UnderWarning]:
+    """Polite, specific notes where what was declared is below what was found.
+
+    Only when the author declared something (a rating, warnings, tags or the choice not to warn):
+    a plain text with no metadata has nothing to compare against.
+    """
+    if not (declared.rating or declared.warnings or declared.tags or declared.chose_not_to_warn):
+        return []
+    said = _declared_words(declared)
+    notes: list[UnderWarning] = []
+    level = _declared_level(declared.rating)
+    suggested_level = _rules()["ao3_levels"][suggested.ao3_rating]
+    serious = [f for f in findings if severity_rank(f.severity) >= severity_rank("depicted")]
+    if level is not None and suggested_level > level and serious:
+        top = max(serious, key=lambda f: severity_rank(f.severity))
+        notes.append(UnderWarning(
+            category=top.category,
+            declared=said,
+            note=(f"The work is rated {declared.rating}, but forewarn found {top.name.lower()} "
+                  f"({top.severity}) in {_where(top)}, which usually rates "
+                  f"{suggested.ao3_rating} on AO3 / {suggested.ffn_rating} on FanFiction.Net."),
+        ))
+    declared_lower = {w.lower() for w in declared.warnings}
+    by_category = {f.category: f for f in findings}
+    for rule in _rules()["ao3_warning"]:
+        warning = rule["name"]
+        if warning not in suggested.ao3_warnings or warning.lower() in declared_lower or declared.chose_not_to_warn:
+            continue
+        trigger = _first_match(rule, by_category)
+        notes.append(UnderWarning(
+            category=trigger.category if trigger else "death",
+            declared=said,
+            note=f"The AO3 archive warning '{warning}' seems to apply but was not declared.",
+        ))
+    watched = set(_rules()["under_warning_categories"])
+    for finding in serious:
+        if finding.category not in watched:
+            continue
+        if _warned_for(finding.category, declared) or any(n.category == finding.category for n in notes):
+            continue
+        lead = ("The author chose not to use archive warnings; " if declared.chose_not_to_warn
+                else "Not mentioned in the author's warnings or tags: ")
+        notes.append(UnderWarning(
+            category=finding.category,
+            declared=said,
+            note=f"{lead}{categories()[finding.category].name.lower()} ({finding.severity}) in {_where(finding)}.",
+        ))
+    return notes

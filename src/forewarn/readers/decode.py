@@ -1,0 +1,103 @@
+"""Bytes -> text: BOMs, UTF-8/UTF-16, legacy 8-bit encodings, binary refusal, line ends."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from ..errors import InputError
+from .config import limit
+
+SUPPORTED = "forewarn reads .txt .md .html .epub .docx"
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0 controls other than tab, LF, VT, FF, CR, plus C1 controls.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def normalize_newlines(text: str) -> str:
+    """Drop a leading BOM and turn CRLF and lone CR into LF."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def binary_error(name: str) -> InputError:
+    """The error for input that is not text."""
+    return InputError(f"{name} looks like a binary file, not a story; {SUPPORTED}")
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """Guess UTF-16 without a BOM from NUL bytes falling on every other position."""
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _check_text(text: str, name: str) -> None:
+    sample = text[: int(limit("binary_sample_bytes"))]
+    if sample and len(_CONTROL.findall(sample)) > limit("max_control_ratio") * len(sample):
+        raise binary_error(name)
+
+
+def decode(data: bytes, name: str = "the input") -> tuple[str, list[str]]:
+    """Decode story bytes; return (normalized text, reader warnings).
+
+    Order: a BOM (UTF-8/16/32), UTF-8 strict, UTF-16 without BOM, then (only for bytes that
+    look like text) charset-normalizer for mostly non-ASCII bytes, cp1252, latin-1.
+    Raises InputError for binary data.
+    """
+    warnings: list[str] = []
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            body = data[len(bom) :]
+            try:
+                text = body.decode(encoding)
+            except UnicodeDecodeError:
+                text = body.decode(encoding, errors="replace")
+                warnings.append(f"some bytes are not valid {encoding}; they show as �")
+            _check_text(text, name)
+            return normalize_newlines(text), warnings
+    sample = data[: int(limit("binary_sample_bytes"))]
+    if b"\x00" in sample:
+        encoding = _utf16_without_bom(sample)
+        if encoding is None:
+            raise binary_error(name)
+        text = data.decode(encoding, errors="replace")
+        _check_text(text, name)
+        return normalize_newlines(text), [f"decoded as {encoding} without a byte-order mark; check odd characters"]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _decode_legacy(data, name, warnings)
+    _check_text(text, name)
+    return normalize_newlines(text), warnings
+
+
+def _decode_legacy(data: bytes, name: str, warnings: list[str]) -> str:
+    high = sum(1 for byte in data[: 65536] if byte >= 0x80)
+    if high > limit("charset_guess_ratio") * min(len(data), 65536):
+        best = from_bytes(data[:65536]).best()
+        if best is not None and best.encoding not in ("utf_8", "ascii"):
+            encoding = best.encoding
+            warnings.append(f"decoded as {encoding} (not UTF-8); check odd characters")
+            return data.decode(encoding, errors="replace")
+    try:
+        text, encoding = data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        text, encoding = data.decode("latin-1"), "latin-1"
+    warnings.append(f"decoded as {encoding} (not UTF-8); check odd characters")
+    return text

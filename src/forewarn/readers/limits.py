@@ -1,0 +1,117 @@
+"""Bounded reading: size limits for files and streams, and a zip reader that refuses bombs."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+from ..errors import InputError
+from .config import limit
+
+
+def default_max_bytes() -> int:
+    """The default largest input, in bytes."""
+    return int(limit("max_bytes"))
+
+
+def too_large(name: str, max_bytes: int) -> InputError:
+    """The error for an input over the size limit."""
+    return InputError(
+        f"{name} is larger than the {max_bytes:,}-byte limit; "
+        "raise it with --max-size (or max_bytes=) if you trust this file"
+    )
+
+
+def read_file(path: Path, max_bytes: int) -> bytes:
+    """Read a regular file, refusing missing paths, directories and files over ``max_bytes``."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError(f"{path} does not exist; check the path") from None
+    except OSError as error:
+        raise InputError(f"{path} cannot be read ({error.strerror}); check the path") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path} is a directory; give a story file (forewarn library scans folders)")
+    if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+        raise too_large(str(path), max_bytes)
+    try:
+        with path.open("rb") as handle:
+            return read_stream(handle, max_bytes, str(path))
+    except OSError as error:
+        raise InputError(f"{path} cannot be read ({error.strerror}); check its permissions") from None
+
+
+def read_stream(stream: BinaryIO, max_bytes: int, name: str = "standard input") -> bytes:
+    """Read at most ``max_bytes`` from a stream; one byte more means the input is too large."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_large(name, max_bytes)
+    return data
+
+
+class SafeZip:
+    """A zip archive opened from bytes after checking member count, total size and ratio.
+
+    Members are read with a bounded read, so a member that lies about its size cannot
+    unpack more than the total budget.
+    """
+
+    def __init__(self, data: bytes, name: str, kind: str) -> None:
+        self.name = name
+        self.kind = kind
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+            raise self.corrupt() from None
+        if len(infos) > limit("zip_max_members"):
+            raise self.bomb(f"it has {len(infos):,} files")
+        total = sum(i.file_size for i in infos)
+        if total > limit("zip_max_total_bytes"):
+            raise self.bomb(f"it would unpack to {total:,} bytes")
+        for info in infos:
+            ratio = info.file_size / max(1, info.compress_size)
+            if info.file_size >= limit("zip_ratio_min_bytes") and ratio > limit("zip_max_ratio"):
+                raise self.bomb(f"{info.filename} is compressed {ratio:,.0f} to 1")
+        self._budget = int(limit("zip_max_total_bytes"))
+        self.names = [i.filename for i in infos]
+
+    def corrupt(self) -> InputError:
+        """The error for an unreadable archive."""
+        return InputError(
+            f"{self.name} is not a readable {self.kind} (the zip is truncated or corrupt); re-download it"
+        )
+
+    def bomb(self, why: str) -> InputError:
+        """The error for an archive that would unpack too much."""
+        return InputError(
+            f"{self.name} looks like a zip bomb ({why}); forewarn refuses to unpack it"
+        )
+
+    def has(self, member: str) -> bool:
+        """Whether the archive holds ``member``."""
+        return member in self.names
+
+    def read(self, member: str) -> bytes:
+        """Read one member, bounded by what is left of the unpacking budget."""
+        try:
+            with self._zip.open(member) as handle:
+                data = handle.read(self._budget + 1)
+        except KeyError:
+            raise InputError(f"{self.name} is not a readable {self.kind} ({member} is missing); re-download it") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError, RuntimeError):
+            raise self.corrupt() from None
+        if len(data) > self._budget:
+            raise self.bomb(f"{member} unpacks to more than it declares")
+        self._budget -= len(data)
+        return data
+
+
+def display_name(path: str | os.PathLike[str] | None, default: str = "the input") -> str:
+    """A short name for messages."""
+    return str(path) if path else default

@@ -1,0 +1,128 @@
+"""Errors as RFC 9457 problem details (``application/problem+json``).
+
+``detail`` carries the same one-line message the CLI prints for the same error, so a tool
+can show it to a reader as it is.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from ..errors import InputError, UsageError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "urn:forewarn:problem:"
+
+
+class Problem(BaseModel):
+    """A problem details object (RFC 9457); extra members may follow."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field("about:blank", description="A URI naming the kind of problem.")
+    title: str = Field(description="Short summary of the kind of problem.")
+    status: int = Field(description="The HTTP status code.")
+    detail: str = Field(description="What is wrong and what to do, in one line (the CLI's wording).")
+
+
+class ProblemError(Exception):
+    """Raised by the API to answer with a problem; ``kind`` becomes ``urn:forewarn:problem:<kind>``."""
+
+    def __init__(
+        self,
+        status: int,
+        kind: str,
+        detail: str,
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.kind = kind
+        self.detail = detail
+        self.headers = headers or {}
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    """A problem+json response; without ``kind`` the type is ``about:blank``."""
+    body = Problem(
+        type=PROBLEM_BASE + kind if kind else "about:blank",
+        title=HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+    )
+    return JSONResponse(
+        body.model_dump(),
+        status_code=status,
+        headers=headers,
+        media_type=PROBLEM_MEDIA_TYPE,
+    )
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict]:
+    """OpenAPI ``responses`` entries declaring problem+json bodies for ``statuses``."""
+    schema = Problem.model_json_schema()
+    return {
+        status: {
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}},
+        }
+        for status in statuses
+    }
+
+
+async def _on_problem(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ProblemError)
+    return problem_response(error.status, error.detail, kind=error.kind, headers=error.headers)
+
+
+async def _on_input_error(_: Request, error: Exception) -> JSONResponse:
+    return problem_response(422, str(error), kind="input-error")
+
+
+async def _on_usage_error(_: Request, error: Exception) -> JSONResponse:
+    return problem_response(400, str(error), kind="usage-error")
+
+
+async def _on_http_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, HTTPException)
+    detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+    return problem_response(error.status_code, detail, headers=error.headers)
+
+
+async def _on_validation_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    first = error.errors()[0] if error.errors() else {}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    detail = f"invalid request: {where or 'body'}: {first.get('msg', 'not valid')}"
+    return problem_response(400, detail, kind="invalid-request")
+
+
+async def _on_unexpected(_: Request, error: Exception) -> JSONResponse:
+    return problem_response(
+        500,
+        "forewarn hit an internal error; please report it with the steps that led here",
+        kind="internal-error",
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Answer every error the app raises with problem+json."""
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(InputError, _on_input_error)
+    app.add_exception_handler(UsageError, _on_usage_error)
+    app.add_exception_handler(HTTPException, _on_http_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(Exception, _on_unexpected)
