@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import typer
 
 app = typer.Typer(
@@ -14,15 +12,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-COMMAND_MODULES = ("scan", "categories", "schema", "score", "serve", "library", "batch", "tag")
-
 
 def main() -> None:
     """Entry point of the console script."""
-    for module in COMMAND_MODULES:
-        try:
-            importlib.import_module(f"forewarn.cli.{module}")
-        except ModuleNotFoundError as error:
-            if error.name != f"forewarn.cli.{module}":
-                raise
     app()

@@ -39,7 +39,7 @@ def read_declared(note: str, declared: Declared) -> None:
         match = compiled("declared", "warnings", re.I).match(line)
         if match is None:
             continue
-        for item in re.split(r"[,;]|\band\b", match.group("list")):
+        for item in re.split(r"[,;]", match.group("list")):
             item = item.strip(" .")
             if item and item.casefold() not in empty and item not in declared.warnings:
                 declared.warnings.append(item)

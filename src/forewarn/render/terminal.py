@@ -102,9 +102,7 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
         parts.append(Text.assemble(("Under-warned: ", "bold magenta"), note.note))
     if report.verdict:
         parts.append(Text.assemble(
-            ("\nVerdict: ", "bold"),
-            (report.verdict.status.replace("-", " ").upper(), VERDICT_STYLE[report.verdict.status]),
-            " — ", report.verdict.summary,
+            ("\nVerdict: ", "bold"), (report.verdict.summary, VERDICT_STYLE[report.verdict.status]),
         ))
     if report.support:
         parts.append(Text("\n" + report.support.text, style="cyan"))

@@ -1,0 +1,99 @@
+"""Local parallel engine: a process pool whose workers each load the detectors once.
+
+``ProcessPoolExecutor``'s initializer builds one :class:`~forewarn.batch.scanner.Scanner` per
+worker process; tasks then only carry the work. Submission is bounded (a few tasks per worker in
+flight), so a run over millions of works keeps memory flat. Workers ignore Ctrl-C: the parent
+catches it, stops handing out work, and keeps everything already stored.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import TypeVar
+
+from .scanner import Outcome, ScanFunction, Scanner, ScanOptions
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_SCANNER: Scanner | None = None
+
+
+def init_worker(options: ScanOptions, scan: ScanFunction | None) -> None:
+    """Pool initializer: load the detectors once for this worker process."""
+    global _SCANNER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _SCANNER = Scanner(options, scan)
+
+
+def worker_scanner() -> Scanner:
+    """The scanner of this worker process (set by :func:`init_worker`)."""
+    if _SCANNER is None:
+        raise RuntimeError("init_worker was not called in this process")
+    return _SCANNER
+
+
+def scan_file(path: str) -> Outcome:
+    """Task: scan one file in a worker."""
+    return worker_scanner().scan(Path(path))
+
+
+def scan_texts(chunk: list[tuple[str, str]]) -> list[tuple[str, Outcome]]:
+    """Task: scan a chunk of (id, text) works in a worker."""
+    scanner = worker_scanner()
+    return [(work_id, scanner.scan(text, name=work_id)) for work_id, text in chunk]
+
+
+def bounded_map(
+    task: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    jobs: int,
+    options: ScanOptions,
+    scan: ScanFunction | None = None,
+    inflight_per_worker: int = 2,
+) -> Iterator[tuple[T, R]]:
+    """Run ``task`` over ``items`` on ``jobs`` worker processes; yield (item, result) as done.
+
+    With ``jobs`` <= 1 it runs in this process (no pool), which is also what tests use. Closing
+    the iterator early (or Ctrl-C in the caller) cancels the tasks not yet started.
+    """
+    if jobs <= 1:
+        init_worker_inline(options, scan)
+        for item in items:
+            yield item, task(item)
+        return
+    pending: dict[Future[R], T] = {}
+    source = iter(items)
+    executor = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(options, scan))
+    try:
+        for item in take(source, jobs * inflight_per_worker):
+            pending[executor.submit(task, item)] = item
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                item = pending.pop(future)
+                for following in take(source, 1):
+                    pending[executor.submit(task, following)] = following
+                yield item, future.result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def init_worker_inline(options: ScanOptions, scan: ScanFunction | None) -> None:
+    """Load the detectors in this process, keeping Ctrl-C working (the ``jobs=1`` engine)."""
+    global _SCANNER
+    _SCANNER = Scanner(options, scan)
+
+
+def take(source: Iterator[T], count: int) -> list[T]:
+    """Up to ``count`` next items of ``source``."""
+    taken = []
+    for item in source:
+        taken.append(item)
+        if len(taken) == count:
+            break
+    return taken

@@ -1,0 +1,400 @@
+"""Plain text (plain, FanFiction.Net style, Project Gutenberg, Markdown) -> Work.
+
+``Work.text`` is the normalized file text itself; paragraphs, notes and chapters are offsets
+into it. A paragraph is a maximal run of non-blank lines (or one line, for texts that put each
+paragraph on one line with no blank lines). Heading lines, scene-break lines, author's notes
+and Gutenberg header/licence are never story paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..work import Chapter, Declared, Note, Paragraph, Work
+from .config import compiled, heading_patterns, scene_break_patterns, text_setting
+from .notes import note_kind, read_declared
+
+_SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
+
+
+@dataclass(slots=True)
+class _Block:
+    """A run of non-blank lines: (start, end) of the stripped content, and its lines."""
+
+    start: int
+    end: int
+    lines: list[tuple[int, int]]
+    blanks_before: int
+    kind: str = "paragraph"  # paragraph | heading | break | contents | caps | matter
+    rank: int = 0
+    label: str = ""
+    title: str = ""
+    rest: list[tuple[int, int]] | None = None
+
+
+@dataclass(slots=True)
+class _Heading:
+    rank: int
+    label: str
+    title: str
+    start: int
+
+
+@dataclass(slots=True)
+class _Builder:
+    """Collects chapters, paragraphs and notes while walking the blocks in order."""
+
+    text: str
+    chapters: list[Chapter] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    scene: int = 0
+    scene_open: bool = False
+
+    def chapter(self, title: str, start: int) -> None:
+        self.chapters.append(Chapter(len(self.chapters), title, start, start))
+        self.scene, self.scene_open = 0, False
+
+    def scene_break(self) -> None:
+        if self.scene_open:
+            self.scene += 1
+            self.scene_open = False
+
+    def paragraph(self, start: int, end: int) -> None:
+        self.paragraphs.append(
+            Paragraph(len(self.paragraphs), len(self.chapters) - 1, self.scene, start, end)
+        )
+        self.scene_open = True
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of text[start:end], without the newline."""
+    spans = []
+    position = start
+    while position <= end:
+        newline = text.find("\n", position, end)
+        if newline < 0:
+            spans.append((position, end))
+            break
+        spans.append((position, newline))
+        position = newline + 1
+    return spans
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _blocks(text: str, start: int, end: int) -> list[_Block]:
+    """Group lines into blocks; split every line apart in texts with (almost) no blank lines."""
+    lines = _lines(text, start, end)
+    blank = [not text[a:b].strip() for a, b in lines]
+    nonblank = len(blank) - sum(blank)
+    per_line = nonblank >= 3 and sum(blank) < text_setting("line_per_paragraph_blank_ratio") * nonblank
+    blocks: list[_Block] = []
+    run: list[tuple[int, int]] = []
+    blanks = 0
+
+    def flush() -> None:
+        nonlocal run, blanks
+        if run:
+            a, b = _strip_span(text, run[0][0], run[-1][1])
+            blocks.append(_Block(a, b, run, blanks))
+            run, blanks = [], 0
+
+    for span, is_blank in zip(lines, blank):
+        if is_blank:
+            flush()
+            blanks += 1
+        else:
+            run.append(span)
+            if per_line:
+                flush()
+    flush()
+    return blocks
+
+
+def _clean_title(line: str) -> str:
+    return " ".join(line.split()).rstrip(".").strip()
+
+
+def _match_heading(line: str, single: bool, markdown: bool) -> tuple[int, str, str] | None:
+    """(rank, label, title) if ``line`` is a heading line."""
+    if markdown:
+        atx = compiled("text.markdown", "heading").match(line)
+        if atx:
+            title = _clean_title(atx.group(2))
+            return len(atx.group(1)), title, title
+    if len(line) > text_setting("heading_max_chars"):
+        return None
+    for pattern in heading_patterns():
+        if pattern.kind == "numbered" and not single:
+            continue
+        match = pattern.regex.match(line)
+        if match:
+            title = _clean_title(line)
+            label = title if pattern.kind == "numbered" else _clean_title(match.group("label"))
+            return pattern.rank, label, title
+    return None
+
+
+def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
+    """Mark headings, scene breaks, contents blocks and caps-title candidates."""
+    caps = compiled("text.caps_title", "pattern")
+    matter = compiled("text.caps_title", "front_matter", re.I)
+    breaks = scene_break_patterns()
+    for block in blocks:
+        first = text[block.lines[0][0] : block.lines[0][1]].strip()
+        single = len(block.lines) == 1
+        if single and any(p.match(first) for p in breaks) and not (markdown and first.startswith("#") and len(first) > 1 and first[1:2] == " "):
+            block.kind = "break"
+            continue
+        heading = _match_heading(first, single, markdown)
+        if heading is not None:
+            block.kind, (block.rank, block.label, block.title) = "heading", heading
+            if not single:
+                _split_heading(text, block)
+            continue
+        if not single and len(block.lines) >= 3:
+            hits = sum(
+                1
+                for a, b in block.lines
+                if _match_heading(text[a:b].strip(), True, markdown) or matter.match(text[a:b].strip())
+            )
+            if hits >= 0.8 * len(block.lines):
+                block.kind = "contents"
+                continue
+        if single and matter.match(first):
+            block.kind, block.rank, block.title = "matter", 2, _clean_title(first)
+        elif single and caps.match(first) and len(first) <= text_setting("subtitle_max_chars"):
+            block.kind, block.label, block.title = "caps", _clean_title(first), _clean_title(first)
+
+
+def _split_heading(text: str, block: _Block) -> None:
+    """A heading line glued to text below it: keep the heading, the rest is a new block."""
+    (a, b), rest = block.lines[0], block.lines[1:]
+    second = text[rest[0][0] : rest[0][1]].strip()
+    if len(rest) == 1 and len(second) <= text_setting("subtitle_max_chars") and not _SENTENCE_END.search(second):
+        block.title = _join_title(block.title, second)
+        return
+    block.start, block.end = _strip_span(text, a, b)
+    block.lines = [(a, b)]
+    block.label = block.label or block.title
+    block.rest = rest
+
+
+def _join_title(title: str, subtitle: str) -> str:
+    subtitle = _clean_title(subtitle)
+    return f"{title} {subtitle}" if title.endswith((":", "—", "-")) else f"{title}: {subtitle}"
+
+
+def _expand(text: str, blocks: list[_Block]) -> list[_Block]:
+    """Insert the paragraph that followed a glued heading as its own block."""
+    out: list[_Block] = []
+    for block in blocks:
+        out.append(block)
+        if block.rest:
+            a, b = _strip_span(text, block.rest[0][0], block.rest[-1][1])
+            out.append(_Block(a, b, block.rest, 0))
+    return out
+
+
+def _resolve_caps(blocks: list[_Block]) -> None:
+    """ALL-CAPS lines are story titles only when a collection has several of them."""
+    candidates = [b for b in blocks if b.kind == "caps"]
+    as_heading = len({b.title for b in candidates}) >= text_setting("caps_title_min_count")
+    for block in candidates:
+        if as_heading:
+            block.kind, block.rank = "heading", 2
+        else:
+            block.kind = "paragraph"
+
+
+def _merge_subtitles(text: str, blocks: list[_Block]) -> list[_Block]:
+    """A short unpunctuated line right under a heading is its subtitle ("The Maiden")."""
+    out: list[_Block] = []
+    for block in blocks:
+        previous = out[-1] if out else None
+        line = text[block.start : block.end]
+        if (
+            previous is not None
+            and previous.kind == "heading"
+            and block.kind in ("paragraph", "caps")
+            and len(block.lines) == 1
+            and len(line) <= text_setting("subtitle_max_chars")
+            and not _SENTENCE_END.search(line)
+            and not previous.rest
+        ):
+            previous.title = _join_title(previous.title, line)
+            continue
+        out.append(block)
+    return out
+
+
+def _drop_empty_headings(blocks: list[_Block]) -> None:
+    """Headings with no story before the next heading of the same or an outer rank (contents
+    pages, "CHAPTER I" lists) are not chapters."""
+    seen_story: dict[int, bool] = {}
+    for block in reversed(blocks):
+        if block.kind == "paragraph":
+            seen_story = {rank: True for rank in range(8)}
+        elif block.kind in ("heading", "matter"):
+            if not seen_story.get(block.rank, False):
+                block.kind = "contents"
+                continue
+            for rank in range(block.rank, 8):
+                seen_story[rank] = False
+
+
+def _gutenberg_bounds(text: str, builder: _Builder, work_meta: dict) -> tuple[int, int, bool]:
+    """Story region inside the Gutenberg markers; header and licence become notes."""
+    start_marker = compiled("gutenberg", "start", re.M).search(text)
+    licence = compiled("gutenberg", "licence", re.M)
+    lo, hi, found = 0, len(text), False
+    if start_marker:
+        newline = text.find("\n", start_marker.end())
+        lo = len(text) if newline < 0 else newline + 1
+        builder.notes.append(Note("front-matter", 0, start_marker.end()))
+        found = True
+        header = text[: start_marker.start()]
+        for key in ("title", "author"):
+            match = compiled("gutenberg", key, re.M).search(header)
+            if match:
+                work_meta[key] = match.group(1).strip()
+    end_marker = licence.search(text, lo)
+    if end_marker:
+        hi = end_marker.start()
+        builder.notes.append(Note("licence", hi, len(text.rstrip())))
+        found = True
+    if not found and compiled("gutenberg", "marker").search(text[:3000]):
+        found = True
+    return lo, hi, found
+
+
+def read_plain(text: str, *, markdown: bool = False, name: str = "the input") -> Work:
+    """Build a Work from normalized plain text (``Work.text`` is ``text`` unchanged)."""
+    if not text.strip():
+        raise InputError(f"{name} is empty; give a story file with some text in it")
+    builder = _Builder(text)
+    meta: dict[str, str] = {}
+    lo, hi, gutenberg = _gutenberg_bounds(text, builder, meta)
+    blocks = _blocks(text, lo, hi)
+    _classify(text, blocks, markdown)
+    blocks = _expand(text, blocks)
+    _resolve_caps(blocks)
+    blocks = _merge_subtitles(text, blocks)
+    title = meta.get("title")
+    if markdown:
+        title = _markdown_title(blocks) or title
+    _drop_empty_headings(blocks)
+    declared = Declared()
+    is_ffn = _emit(text, blocks, builder, declared, gutenberg)
+    if not builder.paragraphs:
+        raise InputError(f"{name} has no story text that forewarn can read; {_HINT}")
+    _close_chapters(builder, hi)
+    builder.notes.sort(key=lambda note: note.start)
+    source_format = "markdown" if markdown else "gutenberg" if gutenberg else "ffn-text" if is_ffn else "text"
+    return Work(
+        text=text,
+        chapters=builder.chapters,
+        paragraphs=builder.paragraphs,
+        notes=builder.notes,
+        declared=declared,
+        title=title,
+        authors=[meta["author"]] if "author" in meta else [],
+        source_format=source_format,
+    )
+
+
+_HINT = "check that it is a story (forewarn reads .txt .md .html .epub .docx)"
+
+
+def _markdown_title(blocks: list[_Block]) -> str | None:
+    """One top-level ``#`` heading first, above other headings, is the work's title."""
+    headings = [b for b in blocks if b.kind == "heading"]
+    top = [b for b in headings if b.rank == 1]
+    if len(top) == 1 and headings[0] is top[0] and len(headings) > 1:
+        top[0].kind = "matter-title"
+        return top[0].title
+    return None
+
+
+def _emit(text: str, blocks: list[_Block], builder: _Builder, declared: Declared, gutenberg: bool) -> bool:
+    """Walk the classified blocks, filling the builder; return whether FFN-style notes were seen."""
+    stack: list[_Heading] = []
+    pending: _Heading | None = None
+    matter = False
+    ffn = False
+    has_headings = any(b.kind == "heading" for b in blocks)
+    pre_story: list[_Block] = []
+    blank_break = int(text_setting("scene_break_blank_lines"))
+    for block in blocks:
+        if block.kind == "heading":
+            while stack and stack[-1].rank >= block.rank:
+                stack.pop()
+            leaf = _Heading(block.rank, block.label, block.title, block.start)
+            stack.append(leaf)
+            pending, matter = leaf, False
+            continue
+        if block.kind in ("matter", "matter-title", "contents"):
+            builder.notes.append(Note("front-matter", block.start, block.end))
+            matter = block.kind == "matter"
+            continue
+        if block.kind == "break":
+            builder.scene_break()
+            continue
+        if matter:
+            builder.notes.append(Note("front-matter", block.start, block.end))
+            continue
+        paragraph = text[block.start : block.end]
+        kind = None if gutenberg else note_kind(paragraph)
+        if kind is not None:
+            ffn = True
+            builder.notes.append(Note(kind, block.start, block.end))
+            read_declared(paragraph, declared)
+            continue
+        if pending is not None:
+            if pre_story:
+                _settle_pre_story(builder, pre_story, gutenberg)
+                pre_story = []
+            title = ", ".join([h.label for h in stack[:-1]] + [pending.title])
+            builder.chapter(title, pending.start)
+            pending = None
+        elif not builder.chapters and has_headings:
+            pre_story.append(block)
+            continue
+        elif not builder.chapters:
+            builder.chapter("", block.start)
+        if block.blanks_before >= blank_break:
+            builder.scene_break()
+        builder.paragraph(block.start, block.end)
+    if pre_story:
+        _settle_pre_story(builder, pre_story, gutenberg, force_story=not builder.chapters)
+    return ffn
+
+
+def _settle_pre_story(builder: _Builder, blocks: list[_Block], gutenberg: bool, force_story: bool = False) -> None:
+    """Text before the first heading: front matter if short (or Gutenberg), else chapter 0."""
+    words = sum(len(builder.text[b.start : b.end].split()) for b in blocks)
+    if not force_story and (gutenberg or words < text_setting("front_matter_max_words")):
+        builder.notes.extend(Note("front-matter", b.start, b.end) for b in blocks)
+        return
+    builder.chapter("", blocks[0].start)
+    for block in blocks:
+        builder.paragraph(block.start, block.end)
+
+
+def _close_chapters(builder: _Builder, story_end: int) -> None:
+    """Set each chapter's end to the next chapter's start (the last one ends with the story)."""
+    chapters = builder.chapters
+    last_end = max(builder.paragraphs[-1].end, len(builder.text[:story_end].rstrip()))
+    builder.chapters = [
+        Chapter(c.index, c.title, c.start, chapters[i + 1].start if i + 1 < len(chapters) else last_end)
+        for i, c in enumerate(chapters)
+    ]

@@ -1,0 +1,70 @@
+from forewarn.assess import AssessSettings, assess, quote_around
+from forewarn.detectors.base import CueSpan, Evidence
+from forewarn.segment import segment
+
+from .conftest import build_work
+
+SETTINGS = AssessSettings(
+    default_threshold=0.5, thresholds={"strong-language": 0.8}, merge_gap_paragraphs=1,
+    prolonged_passages=3, prolonged_categories=frozenset({"violence"}), quote_chars=40,
+)
+
+
+def _work():
+    return build_work([[f"Paragraph {i} of the first chapter." for i in range(10)],
+                       [f"Paragraph {i} of the second chapter." for i in range(10)]])
+
+
+def _passage_of_paragraph(passages, paragraph):
+    return next(p for p in passages if p.paragraph_start <= paragraph <= p.paragraph_end)
+
+
+def test_below_threshold_evidence_is_not_a_finding():
+    work = _work()
+    passages = segment(work)
+    evidence = [Evidence("death", 0.49, 0, "t", "depicted"), Evidence("strong-language", 0.7, 0, "t")]
+    assert assess(work, passages, evidence, settings=SETTINGS) == []
+
+
+def test_neighbouring_passages_merge_and_far_ones_do_not():
+    work = _work()
+    passages = segment(work)
+    assert len(passages) >= 2
+    first = passages[0]
+    second_chapter = next(p for p in passages if p.chapter == 1)
+    evidence = [Evidence("death", 0.9, first.index, "a", "mentioned"),
+                Evidence("death", 0.6, second_chapter.index, "b", "depicted")]
+    [finding] = assess(work, passages, evidence, settings=SETTINGS)
+    assert finding.category == "death"
+    assert finding.severity == "depicted"
+    assert [loc.chapter for loc in finding.locations] == [1, 2]
+    assert finding.locations[1].detectors == ["b"]
+    assert 0.9 < finding.confidence < 1
+
+
+def test_prolonged_depicted_violence_becomes_graphic():
+    work = build_work([[f"They fought on in the yard, round {i}, and again, and again." for i in range(40)]])
+    passages = segment(work)
+    evidence = [Evidence("violence", 0.8, p.index, "t", "depicted") for p in passages[:3]]
+    [finding] = assess(work, passages, evidence, settings=SETTINGS)
+    assert len(finding.locations) == 1
+    assert finding.severity == "graphic"
+
+
+def test_quotes_only_with_spoilers_and_explanations_only_with_explain():
+    work = _work()
+    passages = segment(work)
+    cue = work.text.index("Paragraph 3 of the first")
+    evidence = [Evidence("death", 0.9, _passage_of_paragraph(passages, 3).index, "t", "depicted",
+                         (CueSpan(cue, cue + 9, "x"),), "because")]
+    [plain] = assess(work, passages, evidence, settings=SETTINGS)
+    assert plain.locations[0].quote is None and plain.locations[0].explanation is None
+    [spoiled] = assess(work, passages, evidence, spoilers=True, explain=True, settings=SETTINGS)
+    assert spoiled.locations[0].quote == "Paragraph 3 of the first chapter."
+    assert spoiled.locations[0].explanation == "because"
+
+
+def test_quote_is_shortened():
+    text = "Short one. " + "A very long sentence " * 10 + "ends here."
+    quote = quote_around(text, 15, 40)
+    assert len(quote) == 40 and quote.endswith("…")
