@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +116,8 @@ def scan_chunk(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if result["error"] is None and not isinstance(text, str):
             result["error"] = "no text: the row needs a text field holding the story"
         if result["error"] is None:
-            outcome = scanner.scan(text, name=work_id)
+            # bytes, never str: a str that looks like a path would be read from the worker's disk
+            outcome = scanner.scan(text.encode("utf-8"), name=work_id)
             result.update(status=outcome.status, error=outcome.error, words=outcome.words, seconds=outcome.seconds)
             if outcome.report_json is not None:
                 report = json.loads(outcome.report_json)
@@ -155,7 +157,7 @@ class _PartWriter:
         self._output = output
         self._part_size = part_size
         self._rows: list[dict[str, Any]] = []
-        self._stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+        self._stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{uuid.uuid4().hex[:8]}"
         self._count = 0
         self._schema = pa.schema(
             [("id", pa.string()), ("status", pa.string()), ("error", pa.string()), ("words", pa.int64()),

@@ -11,9 +11,11 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
+from ..errors import ForewarnError
 from .scanner import Outcome, ScanFunction, Scanner, ScanOptions
 
 T = TypeVar("T")
@@ -59,7 +61,8 @@ def bounded_map(
     """Run ``task`` over ``items`` on ``jobs`` worker processes; yield (item, result) as done.
 
     With ``jobs`` <= 1 it runs in this process (no pool), which is also what tests use. Closing
-    the iterator early (or Ctrl-C in the caller) cancels the tasks not yet started.
+    the iterator early (or Ctrl-C in the caller) cancels the tasks not yet started; a worker that
+    dies (killed, out of memory, detectors failing to load) ends the run with a ForewarnError.
     """
     if jobs <= 1:
         init_worker_inline(options, scan)
@@ -79,6 +82,10 @@ def bounded_map(
                 for following in take(source, 1):
                     pending[executor.submit(task, following)] = following
                 yield item, future.result()
+    except BrokenProcessPool as error:
+        raise ForewarnError(
+            f"a worker process died ({error}); what was finished is kept, run the same command again to resume"
+        ) from None
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

@@ -59,13 +59,17 @@ def _load_detectors(options: ScanOptions) -> list[Any]:
 def fingerprint(options: ScanOptions) -> str:
     """A string that changes whenever a rescan could give a different report.
 
-    It is forewarn's version plus each detector's (name, version) and the scan options; a work
-    stored under the same content hash and fingerprint is never scanned again.
+    Forewarn's version and the detectors' names and versions (``pipeline.detector_fingerprint``
+    for the default detectors), plus the options; a work stored under the same content hash and
+    fingerprint is never scanned again.
     """
     from .. import __version__
+    from ..pipeline import detector_fingerprint
 
-    detectors = ",".join(f"{d.name}@{d.version}" for d in _load_detectors(options))
-    return f"forewarn {__version__}; {detectors}; thorough={options.thorough}"
+    if options.detector_names:
+        detectors = ",".join(f"{d.name}={d.version}" for d in _load_detectors(options))
+        return f"{__version__}|{detectors}|thorough={options.thorough}"
+    return f"{detector_fingerprint(thorough=options.thorough)}|thorough={options.thorough}"
 
 
 class Scanner:

@@ -124,6 +124,13 @@ class Store:
         ).fetchone()
         return _record(row) if row else None
 
+    def find_calibre(self, book_id: int) -> WorkRecord | None:
+        """The stored work of a Calibre book, or None."""
+        row = self._db.execute(
+            f"SELECT {', '.join(_COLUMNS)} FROM works WHERE calibre_id = ? ORDER BY scanned_at DESC LIMIT 1", (book_id,)
+        ).fetchone()
+        return _record(row) if row else None
+
     def put(self, record: WorkRecord) -> None:
         """Insert or replace one work in its own transaction (``scans`` adds up)."""
         record.scanned_at = record.scanned_at or _now()

@@ -73,14 +73,16 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
         return read_docx(data, label)
     if family == "zip":
         raise InputError(f"{label} is a zip archive but not an EPUB or DOCX; {SUPPORTED}")
-    text, warnings = decode(data, label)
+    text, encoding, warnings = decode(data, label)
     if family == "html":
         from .html import read_html
 
         work = read_html(text, label)
     else:
-        work = _read_decoded(text, label, name, markdown=True if family == "markdown" else None)
+        forced = None if format is None else family == "markdown"
+        work = _read_decoded(text, label, name, markdown=forced)
     work.reader_warnings[:0] = warnings
+    work.encoding = encoding
     return work
 
 

@@ -41,7 +41,9 @@ def heading_patterns() -> tuple[HeadingPattern, ...]:
     number = text["numbers"]["number"]
     return tuple(
         HeadingPattern(
-            h["kind"], h["rank"], re.compile(h["pattern"].replace("{number}", number), re.I)
+            h["kind"],
+            h["rank"],
+            re.compile(h["pattern"].replace("{number}", number), re.I if h.get("ignore_case", True) else 0),
         )
         for h in text["headings"]
     )

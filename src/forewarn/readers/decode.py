@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
@@ -21,6 +22,14 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # C0 controls other than tab, LF, VT, FF, CR, plus C1 controls.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+class Decoded(NamedTuple):
+    """Decoded text (BOM removed, LF line ends), the encoding used, and reader warnings."""
+
+    text: str
+    encoding: str
+    warnings: list[str]
 
 
 def normalize_newlines(text: str) -> str:
@@ -53,8 +62,8 @@ def _check_text(text: str, name: str) -> None:
         raise binary_error(name)
 
 
-def decode(data: bytes, name: str = "the input") -> tuple[str, list[str]]:
-    """Decode story bytes; return (normalized text, reader warnings).
+def decode(data: bytes, name: str = "the input") -> Decoded:
+    """Decode story bytes into normalized text.
 
     Order: a BOM (UTF-8/16/32), UTF-8 strict, UTF-16 without BOM, then (only for bytes that
     look like text) charset-normalizer for mostly non-ASCII bytes, cp1252, latin-1.
@@ -70,7 +79,7 @@ def decode(data: bytes, name: str = "the input") -> tuple[str, list[str]]:
                 text = body.decode(encoding, errors="replace")
                 warnings.append(f"some bytes are not valid {encoding}; they show as �")
             _check_text(text, name)
-            return normalize_newlines(text), warnings
+            return Decoded(normalize_newlines(text), encoding, warnings)
     sample = data[: int(limit("binary_sample_bytes"))]
     if b"\x00" in sample:
         encoding = _utf16_without_bom(sample)
@@ -78,26 +87,26 @@ def decode(data: bytes, name: str = "the input") -> tuple[str, list[str]]:
             raise binary_error(name)
         text = data.decode(encoding, errors="replace")
         _check_text(text, name)
-        return normalize_newlines(text), [f"decoded as {encoding} without a byte-order mark; check odd characters"]
+        return Decoded(normalize_newlines(text), encoding, [f"decoded as {encoding} without a byte-order mark; check odd characters"])
     try:
-        text = data.decode("utf-8")
+        text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        text = _decode_legacy(data, name, warnings)
+        text, encoding = _decode_legacy(data, warnings)
     _check_text(text, name)
-    return normalize_newlines(text), warnings
+    return Decoded(normalize_newlines(text), encoding, warnings)
 
 
-def _decode_legacy(data: bytes, name: str, warnings: list[str]) -> str:
+def _decode_legacy(data: bytes, warnings: list[str]) -> tuple[str, str]:
     high = sum(1 for byte in data[: 65536] if byte >= 0x80)
     if high > limit("charset_guess_ratio") * min(len(data), 65536):
         best = from_bytes(data[:65536]).best()
         if best is not None and best.encoding not in ("utf_8", "ascii"):
             encoding = best.encoding
             warnings.append(f"decoded as {encoding} (not UTF-8); check odd characters")
-            return data.decode(encoding, errors="replace")
+            return data.decode(encoding, errors="replace"), encoding
     try:
         text, encoding = data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         text, encoding = data.decode("latin-1"), "latin-1"
     warnings.append(f"decoded as {encoding} (not UTF-8); check odd characters")
-    return text
+    return text, encoding

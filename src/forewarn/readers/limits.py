@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import stat
 import zipfile
 import zlib
@@ -111,7 +110,3 @@ class SafeZip:
         self._budget -= len(data)
         return data
 
-
-def display_name(path: str | os.PathLike[str] | None, default: str = "the input") -> str:
-    """A short name for messages."""
-    return str(path) if path else default

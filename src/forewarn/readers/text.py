@@ -16,6 +16,7 @@ from ..work import Chapter, Declared, Note, Paragraph, Work
 from .config import compiled, heading_patterns, scene_break_patterns, text_setting
 from .notes import note_kind, read_declared
 
+_DIVISIONS = ("volume", "book")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 
 
@@ -32,6 +33,7 @@ class _Block:
     label: str = ""
     title: str = ""
     rest: list[tuple[int, int]] | None = None
+    division: bool = False
 
 
 @dataclass(slots=True)
@@ -96,7 +98,10 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
     lines = _lines(text, start, end)
     blank = [not text[a:b].strip() for a, b in lines]
     nonblank = len(blank) - sum(blank)
-    per_line = nonblank >= 3 and sum(blank) < text_setting("line_per_paragraph_blank_ratio") * nonblank
+    first = blank.index(False) if nonblank else 0
+    last = len(blank) - blank[::-1].index(False) if nonblank else 0
+    inner_blank = sum(blank[first:last])
+    per_line = nonblank >= 3 and inner_blank < text_setting("line_per_paragraph_blank_ratio") * nonblank
     blocks: list[_Block] = []
     run: list[tuple[int, int]] = []
     blanks = 0
@@ -121,16 +126,16 @@ def _blocks(text: str, start: int, end: int) -> list[_Block]:
 
 
 def _clean_title(line: str) -> str:
-    return " ".join(line.split()).rstrip(".").strip()
+    return " ".join(line.split()).strip("“”\"‘ ").rstrip(".;").strip()
 
 
-def _match_heading(line: str, single: bool, markdown: bool) -> tuple[int, str, str] | None:
-    """(rank, label, title) if ``line`` is a heading line."""
+def _match_heading(line: str, single: bool, markdown: bool) -> tuple[int, str, str, bool] | None:
+    """(rank, label, title, is_division) if ``line`` is a heading line."""
     if markdown:
         atx = compiled("text.markdown", "heading").match(line)
         if atx:
             title = _clean_title(atx.group(2))
-            return len(atx.group(1)), title, title
+            return len(atx.group(1)), title, title, False
     if len(line) > text_setting("heading_max_chars"):
         return None
     for pattern in heading_patterns():
@@ -140,7 +145,7 @@ def _match_heading(line: str, single: bool, markdown: bool) -> tuple[int, str, s
         if match:
             title = _clean_title(line)
             label = title if pattern.kind == "numbered" else _clean_title(match.group("label"))
-            return pattern.rank, label, title
+            return pattern.rank, label, title, pattern.kind in _DIVISIONS
     return None
 
 
@@ -157,7 +162,7 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
             continue
         heading = _match_heading(first, single, markdown)
         if heading is not None:
-            block.kind, (block.rank, block.label, block.title) = "heading", heading
+            block.kind, (block.rank, block.label, block.title, block.division) = "heading", heading
             if not single:
                 _split_heading(text, block)
             continue
@@ -205,15 +210,26 @@ def _expand(text: str, blocks: list[_Block]) -> list[_Block]:
     return out
 
 
-def _resolve_caps(blocks: list[_Block]) -> None:
-    """ALL-CAPS lines are story titles only when a collection has several of them."""
-    candidates = [b for b in blocks if b.kind == "caps"]
-    as_heading = len({b.title for b in candidates}) >= text_setting("caps_title_min_count")
-    for block in candidates:
-        if as_heading:
-            block.kind, block.rank = "heading", 2
-        else:
-            block.kind = "paragraph"
+def _resolve_caps(blocks: list[_Block], work_title: str | None) -> None:
+    """ALL-CAPS lines set off by blank lines are story titles only when a collection has several
+    different ones. The work's own title and title-page lines before the first numbered heading
+    (unless a heading follows them directly) do not count."""
+    title = _clean_title(work_title or "").casefold()
+    first_heading = next((i for i, b in enumerate(blocks) if b.kind == "heading"), -1)
+    candidates = [
+        b
+        for i, b in enumerate(blocks)
+        if b.kind == "caps"
+        and b.blanks_before >= text_setting("caps_title_min_blanks")
+        and b.title.casefold() != title
+        and i + 1 < len(blocks)
+        and (blocks[i + 1].kind == "heading" or (blocks[i + 1].kind == "paragraph" and i > first_heading))
+    ]
+    counted = {b.title for b in candidates if b.blanks_before >= text_setting("caps_title_count_blanks")}
+    chosen = {id(b) for b in candidates} if len(counted) >= text_setting("caps_title_min_count") else set()
+    for block in blocks:
+        if block.kind == "caps":
+            block.kind, block.rank = ("heading", 2) if id(block) in chosen else ("paragraph", 0)
 
 
 def _merge_subtitles(text: str, blocks: list[_Block]) -> list[_Block]:
@@ -226,6 +242,7 @@ def _merge_subtitles(text: str, blocks: list[_Block]) -> list[_Block]:
             previous is not None
             and previous.kind == "heading"
             and block.kind in ("paragraph", "caps")
+            and block.blanks_before < 4
             and len(block.lines) == 1
             and len(line) <= text_setting("subtitle_max_chars")
             and not _SENTENCE_END.search(line)
@@ -235,6 +252,25 @@ def _merge_subtitles(text: str, blocks: list[_Block]) -> list[_Block]:
             continue
         out.append(block)
     return out
+
+
+def _demote_inner_divisions(blocks: list[_Block]) -> None:
+    """A BOOK/VOLUME line inside a chapter that is followed by story text is part of the story."""
+    previous_rank = None
+    for i, block in enumerate(blocks):
+        if block.kind != "heading":
+            continue
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (
+            block.division
+            and previous_rank is not None
+            and previous_rank > block.rank
+            and following is not None
+            and following.kind == "paragraph"
+        ):
+            block.kind = "paragraph"
+            continue
+        previous_rank = block.rank
 
 
 def _drop_empty_headings(blocks: list[_Block]) -> None:
@@ -287,8 +323,9 @@ def read_plain(text: str, *, markdown: bool = False, name: str = "the input") ->
     blocks = _blocks(text, lo, hi)
     _classify(text, blocks, markdown)
     blocks = _expand(text, blocks)
-    _resolve_caps(blocks)
     blocks = _merge_subtitles(text, blocks)
+    _resolve_caps(blocks, meta.get("title"))
+    _demote_inner_divisions(blocks)
     title = meta.get("title")
     if markdown:
         title = _markdown_title(blocks) or title
@@ -398,3 +435,9 @@ def _close_chapters(builder: _Builder, story_end: int) -> None:
         Chapter(c.index, c.title, c.start, chapters[i + 1].start if i + 1 < len(chapters) else last_end)
         for i, c in enumerate(chapters)
     ]
+
+
+def heading_title(line: str) -> str | None:
+    """The chapter title if one line of text is a chapter heading (for formats without styles)."""
+    match = _match_heading(line.strip(), True, False)
+    return match[2] if match else None

@@ -83,6 +83,7 @@ class _Worker:
     """One worker process and the parent's end of its pipe."""
 
     def __init__(self, context: multiprocessing.context.SpawnContext, target: str) -> None:
+        self.target = target
         self.conn, child_conn = context.Pipe()
         self.process = context.Process(
             target=_worker_main, args=(child_conn, target), name="forewarn-scan", daemon=True
@@ -98,9 +99,12 @@ class _Worker:
         except (EOFError, OSError):
             pass
         self.stop()
-        raise RuntimeError(
-            f"a scan worker did not start within {timeout:g} s (exit code {self.process.exitcode})"
-        )
+        if self.process.exitcode not in (None, -9):
+            raise RuntimeError(
+                f"a scan worker exited while loading {self.target} "
+                f"(exit code {self.process.exitcode}); see its error above"
+            )
+        raise RuntimeError(f"a scan worker did not start within {timeout:g} s")
 
     def run(self, job: ScanJob, timeout: float) -> tuple[str, str]:
         """Send one job and wait for its reply; ``("timeout", "")`` or ``("crashed", "")`` if none."""
