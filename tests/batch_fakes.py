@@ -9,7 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from forewarn.errors import InputError
-from forewarn.report import Declared, Finding, Location, Report, Source, Suggested, WorkInfo
+from forewarn.report import (
+    Declared,
+    Finding,
+    Location,
+    Report,
+    Source,
+    Suggested,
+    WorkInfo,
+)
 from forewarn.taxonomy import categories
 
 FAKE_FINGERPRINT = "fake-detectors 1"

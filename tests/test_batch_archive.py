@@ -59,7 +59,7 @@ def test_leftover_temporary_part_from_a_killed_run_is_ignored(tmp_path):
     output.mkdir()
     (output / ".part-x-000000.parquet.tmp").write_bytes(b"half a file")
     run_batch(_jsonl(tmp_path / "in.jsonl", WORKS[:1]), output, scan=fake_scan)
-    assert [p.name for p in output.iterdir()][0].startswith("part-") and len(list(output.iterdir())) == 1
+    assert [p.name[:5] for p in output.iterdir()] == ["part-"]
 
 
 def test_parquet_input_and_duplicate_ids(tmp_path):
@@ -81,7 +81,7 @@ def test_process_pool_engine_matches_inline(tmp_path):
     source = _jsonl(tmp_path / "in.jsonl", WORKS)
     run_batch(source, tmp_path / "one", scan=fake_scan)
     run_batch(source, tmp_path / "two", scan=fake_scan, jobs=2, chunk_size=1)
-    strip = lambda rows: {k: {c: v for c, v in r.items() if c != "seconds"} for k, r in rows.items()}  # noqa: E731
+    strip = lambda rows: {k: {c: v for c, v in r.items() if c != "seconds"} for k, r in rows.items()}
     assert strip(_rows(tmp_path / "one")) == strip(_rows(tmp_path / "two"))
 
 
@@ -124,17 +124,17 @@ def test_dask_engine_on_a_local_cluster(tmp_path, monkeypatch):
 
 
 def test_cli_batch_runs_and_resumes(tmp_path, monkeypatch):
-    import forewarn
-    import forewarn.batch.scanner as scanner
     from typer.testing import CliRunner
 
-    import forewarn.cli.batch  # noqa: F401  (registers the command)
+    import forewarn
+    import forewarn.cli.batch
+    from forewarn.batch import scanner
     from forewarn.cli._app import app
 
     monkeypatch.setattr(forewarn, "scan", fake_scan)
     monkeypatch.setattr(scanner, "_load_detectors", lambda options: [])
     source = _jsonl(tmp_path / "in.jsonl", WORKS)
-    command = ["batch", str(source), str(tmp_path / "out"), "--jobs", "1"]
+    command = ["batch", str(source), str(tmp_path / "out"), "--jobs", "0"]
     first = CliRunner().invoke(app, command)
     assert first.exit_code == 0, first.output
     assert "Scanned 5 works (2 failed" in first.output

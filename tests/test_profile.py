@@ -11,7 +11,7 @@ def _report(hits):
                 for i in range(1, 6)]
     findings = [
         Finding(category=cat, group="x", name=cat.title(), severity=sev, confidence=0.9,
-                locations=[Location(chapter=ch, paragraph_start=0, paragraph_end=0, char_start=ch * 100,
+                locations=[Location(chapter=ch, scene=1, paragraph_start=0, paragraph_end=0, char_start=ch * 100,
                                     char_end=ch * 100 + 10, position=ch / 6, severity=sev)])
         for cat, sev, ch in hits
     ]

@@ -9,7 +9,7 @@ WORK = build_work([["Mara and Tom walked home. Mara laughed at Tom. Tom smiled a
 
 def _finding(category, severity, chapter=1, start=0, end=10):
     return Finding(category=category, group="g", name=category.replace("-", " ").title(), severity=severity,
-                   confidence=0.9, locations=[Location(chapter=chapter, paragraph_start=0, paragraph_end=0,
+                   confidence=0.9, locations=[Location(chapter=chapter, scene=1, paragraph_start=0, paragraph_end=0,
                                                        char_start=start, char_end=end, position=0.5,
                                                        severity=severity)])
 
@@ -67,3 +67,4 @@ def test_chose_not_to_warn_is_named_politely():
     notes = under_warnings(findings, suggested, Declared(rating="Mature", chose_not_to_warn=True))
     assert len(notes) == 1
     assert notes[0].note.startswith("The author chose not to use archive warnings")
+    assert notes[0].kind == "category"

@@ -101,6 +101,7 @@ def test_upload_shows_the_warning_card(page, tmp_path):
     story.write_text(STORY.format(payload=""), encoding="utf-8")
     page.click("#avoid-panel summary")
     page.check("#avoid-self-harm")
+    page.check("#avoid-suicide")
     _scan_file(page, story)
 
     assert page.evaluate("document.activeElement.id") == "result"
@@ -108,23 +109,25 @@ def test_upload_shows_the_warning_card(page, tmp_path):
     assert chips.count() >= 1
     for text in chips.all_inner_texts():  # severity in words, not colour alone
         assert any(word in text.lower() for word in ("mentioned", "depicted", "graphic"))
-    chip_names = " ".join(chips.all_inner_texts()).lower()
-    assert "self-harm" in chip_names
+    names = " ".join(chips.all_inner_texts()).lower()
+    assert "self-harm" in names or "suicide" in names  # the razor scene in chapter 3
 
-    self_harm = page.locator("#finding-self-harm")
-    strip = self_harm.locator(".strip")
+    findings = page.locator("#findings .finding")
+    assert findings.count() == chips.count()
+    finding = findings.first
+    strip = finding.locator(".strip")
     assert strip.locator(".tick").count() == 3  # one tick per chapter
     assert strip.locator(".mark").count() >= 1
     label = strip.get_attribute("aria-label")
     assert "chapter 3" in label and "% through" in label
 
-    verdict = page.locator("#verdict")
-    assert "not safe" in verdict.inner_text().lower() or "chapter 3" in verdict.inner_text().lower()
+    verdict = page.locator("#verdict").inner_text().lower()
+    assert "not safe" in verdict or "safe until chapter 3" in verdict
     assert page.locator("#support").is_visible()
 
-    self_harm.locator("details summary").click()
-    quote = self_harm.locator(".quote").first
-    toggle = self_harm.locator(".spoiler-toggle").first
+    finding.locator("details summary").click()
+    quote = finding.locator(".quote").first
+    toggle = finding.locator(".spoiler-toggle").first
     assert not quote.is_visible()
     assert toggle.get_attribute("aria-expanded") == "false"
     toggle.click()

@@ -17,6 +17,7 @@ checks = pytest.importorskip("schemathesis.checks")
 
 APP = create_app(Settings(max_concurrent=1, max_upload_mb=1))
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE])
 
 CHECKS = [
     checks.not_a_server_error,

@@ -127,6 +127,7 @@ def _location(group: list[_Hit], work: Work, settings: AssessSettings, category:
         explanation = "; ".join(dict.fromkeys(e for h in group for e in h.explanations)) or None
     return Location(
         chapter=first.chapter + 1,
+        scene=first.scene + 1,
         paragraph_start=first.paragraph_start,
         paragraph_end=last.paragraph_end,
         char_start=first.start,

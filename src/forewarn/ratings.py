@@ -9,7 +9,7 @@ from functools import cache
 
 from .characters import main_characters, names_a_main_character
 from .report import Declared, Finding, Suggested, UnderWarning
-from .taxonomy import categories, load_data_toml, severity_rank
+from .taxonomy import load_data_toml, severity_rank
 from .work import Work
 
 _NO_WARNINGS = "No Archive Warnings Apply"
@@ -55,11 +55,20 @@ def _major_character_death(rule: dict, findings: dict[str, Finding], work: Work)
     return False
 
 
+def _rating_rule(by_category: dict[str, Finding]) -> tuple[dict, Finding | None]:
+    """The first rating rule that matches, and the finding that made it match."""
+    for rule in _rules()["rating"]:
+        trigger = _first_match(rule, by_category)
+        if trigger or not rule["any"]:
+            return rule, trigger
+    raise ValueError("ratings.toml needs a last rating rule with no conditions")
+
+
 def suggest(findings: Sequence[Finding], work: Work) -> Suggested:
     """AO3 rating, FFN rating and AO3 archive warnings suggested by the findings."""
     by_category = {f.category: f for f in findings}
     rules = _rules()
-    rating = next(r for r in rules["rating"] if not r["any"] or _first_match(r, by_category))
+    rating, _ = _rating_rule(by_category)
     warnings = []
     for rule in rules["ao3_warning"]:
         if rule.get("major_character_death"):
@@ -95,6 +104,13 @@ def _warned_for(category: str, declared: Declared) -> bool:
     return any(re.search(r"\b" + re.escape(alias), haystack) for alias in aliases)
 
 
+def category_note_lead(declared: Declared) -> str:
+    """How a note about an unwarned category begins."""
+    if declared.chose_not_to_warn:
+        return "The author chose not to use archive warnings, and forewarn found"
+    return "Found but not in the author's warnings or tags"
+
+
 def _where(finding: Finding) -> str:
     chapters = sorted({loc.chapter for loc in finding.locations})
     shown = ", ".join(str(c) for c in chapters[:3]) + (" and later" if len(chapters) > 3 else "")
@@ -114,9 +130,11 @@ def under_warnings(findings: Sequence[Finding], suggested: Suggested, declared: 
     level = _declared_level(declared.rating)
     suggested_level = _rules()["ao3_levels"][suggested.ao3_rating]
     serious = [f for f in findings if severity_rank(f.severity) >= severity_rank("depicted")]
-    if level is not None and suggested_level > level and serious:
-        top = max(serious, key=lambda f: severity_rank(f.severity))
+    by_category = {f.category: f for f in findings}
+    _, top = _rating_rule(by_category)
+    if level is not None and suggested_level > level and top is not None:
         notes.append(UnderWarning(
+            kind="rating",
             category=top.category,
             declared=said,
             note=(f"The work is rated {declared.rating}, but forewarn found {top.name.lower()} "
@@ -124,13 +142,13 @@ def under_warnings(findings: Sequence[Finding], suggested: Suggested, declared: 
                   f"{suggested.ao3_rating} on AO3 / {suggested.ffn_rating} on FanFiction.Net."),
         ))
     declared_lower = {w.lower() for w in declared.warnings}
-    by_category = {f.category: f for f in findings}
     for rule in _rules()["ao3_warning"]:
         warning = rule["name"]
         if warning not in suggested.ao3_warnings or warning.lower() in declared_lower or declared.chose_not_to_warn:
             continue
         trigger = _first_match(rule, by_category)
         notes.append(UnderWarning(
+            kind="archive-warning",
             category=trigger.category if trigger else "death",
             declared=said,
             note=f"The AO3 archive warning '{warning}' seems to apply but was not declared.",
@@ -141,11 +159,10 @@ def under_warnings(findings: Sequence[Finding], suggested: Suggested, declared: 
             continue
         if _warned_for(finding.category, declared) or any(n.category == finding.category for n in notes):
             continue
-        lead = ("The author chose not to use archive warnings; " if declared.chose_not_to_warn
-                else "Not mentioned in the author's warnings or tags: ")
         notes.append(UnderWarning(
+            kind="category",
             category=finding.category,
             declared=said,
-            note=f"{lead}{categories()[finding.category].name.lower()} ({finding.severity}) in {_where(finding)}.",
+            note=f"{category_note_lead(declared)}: {finding.name.lower()} ({finding.severity}) in {_where(finding)}.",
         ))
     return notes

@@ -60,6 +60,7 @@ class Location(_Model):
     """One place in the story where a finding occurs (neighbouring passages merged)."""
 
     chapter: int = Field(description="1-based chapter number (matches work.chapters[].index).")
+    scene: int = Field(description="1-based scene number within the chapter (scenes are split by scene breaks).")
     paragraph_start: int = Field(description="0-based index of the first story paragraph.")
     paragraph_end: int = Field(description="0-based index of the last story paragraph (inclusive).")
     char_start: int
@@ -93,6 +94,8 @@ class Suggested(_Model):
 class UnderWarning(_Model):
     """A category found above what the author declared."""
 
+    kind: Literal["rating", "archive-warning", "category"] = Field(
+        description="What is under-declared: the rating, an AO3 archive warning, or a category not warned for.")
     category: str
     declared: str = Field(description="What was declared, in words (e.g. 'Rated T, no archive warnings').")
     note: str

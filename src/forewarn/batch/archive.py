@@ -69,11 +69,12 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 continue
             try:
                 row = json.loads(line)
-                if not isinstance(row, dict):
-                    raise ValueError("not a JSON object")
             except ValueError as error:
-                yield {"id": f"{path.name}:{number}", "error": f"line {number} is not a JSON object with id and text: {error}"}
-                continue
+                row = {"error": f"line {number} is not JSON: {error}"}
+            if not isinstance(row, dict):
+                row = {"error": f"line {number} is not a JSON object with id and text"}
+            if "error" in row and "text" not in row:
+                row = {"id": f"{path.name}:{number}", "error": row["error"]}
             yield row
 
 
@@ -195,14 +196,18 @@ def run_batch(
     output: Path,
     *,
     engine: str = "local",
-    jobs: int = 1,
+    jobs: int = 0,
     options: ScanOptions = ScanOptions(),
     scheduler: str | None = None,
     scan: ScanFunction | None = None,
     chunk_size: int | None = None,
     part_size: int | None = None,
 ) -> BatchSummary:
-    """Scan every work of ``input_path`` not yet in ``output`` and write the rows there."""
+    """Scan every work of ``input_path`` not yet in ``output`` and write the rows there.
+
+    ``jobs`` is the number of worker processes (0: scan in this process; with Dask, the number
+    of workers of the local cluster). ``scan`` replaces ``forewarn.scan`` (tests inject a fake).
+    """
     if engine not in ENGINES:
         raise UsageError(f"unknown engine '{engine}'; choose {' or '.join(ENGINES)}")
     if output.exists() and not output.is_dir():

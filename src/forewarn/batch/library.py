@@ -87,7 +87,7 @@ def run_library(
     root: str,
     fingerprint: str,
     options: ScanOptions,
-    jobs: int = 1,
+    jobs: int = 0,
     scan: ScanFunction | None = None,
     progress: ProgressSink | None = None,
     retry_failed: bool = False,

@@ -60,11 +60,12 @@ def bounded_map(
 ) -> Iterator[tuple[T, R]]:
     """Run ``task`` over ``items`` on ``jobs`` worker processes; yield (item, result) as done.
 
-    With ``jobs`` <= 1 it runs in this process (no pool), which is also what tests use. Closing
+    With ``jobs`` 0 it runs in this process (no pool; what tests with fake scans use); with 1 or
+    more, in that many worker processes. Closing
     the iterator early (or Ctrl-C in the caller) cancels the tasks not yet started; a worker that
     dies (killed, out of memory, detectors failing to load) ends the run with a ForewarnError.
     """
-    if jobs <= 1:
+    if jobs <= 0:
         init_worker_inline(options, scan)
         for item in items:
             yield item, task(item)
@@ -91,7 +92,7 @@ def bounded_map(
 
 
 def init_worker_inline(options: ScanOptions, scan: ScanFunction | None) -> None:
-    """Load the detectors in this process, keeping Ctrl-C working (the ``jobs=1`` engine)."""
+    """Load the detectors in this process, keeping Ctrl-C working (``jobs=0``, and Dask workers)."""
     global _SCANNER
     _SCANNER = Scanner(options, scan)
 

@@ -95,7 +95,7 @@ class Scanner:
             )
             report_json = report.to_json(indent=None)
             title, words, findings = _summary(report)
-        except Exception as error:  # one bad work never stops the run
+        except Exception as error:  # noqa: BLE001 - one bad work never stops the run
             return Outcome("failed", error=one_line(error), seconds=time.perf_counter() - started)
         return Outcome(
             "ok",

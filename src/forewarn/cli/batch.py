@@ -22,18 +22,19 @@ def batch_command(
     input_path: Path = typer.Argument(..., metavar="INPUT", help="Works as .jsonl or .parquet with id and text."),
     output: Path = typer.Argument(..., metavar="OUTPUT", help="Folder of Parquet parts, one row per work."),
     engine: str = typer.Option("local", "--engine", help=f"Where to run: {' or '.join(ENGINES)}."),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (default: one per CPU core)."),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", min=0, help="Worker processes (default: one per CPU core; 0: scan in this process)."),
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler, e.g. tcp://host:8786."),
     thorough: bool = typer.Option(False, "--thorough", help="Run the learned model on every passage (slower)."),
     detector: Optional[list[str]] = typer.Option(None, "--detector", help="Use only these detectors (repeatable)."),
 ) -> None:
     """Scan every work of INPUT not yet in OUTPUT; stop any time and run again to resume."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     options = ScanOptions(thorough=thorough, detector_names=tuple(detector or ()))
     with usage_errors():
         summary = run_batch(
-            input_path, output, engine=engine, jobs=jobs or os.cpu_count() or 1, options=options, scheduler=scheduler
+            input_path, output, engine=engine, jobs=(os.cpu_count() or 1) if jobs is None else jobs, options=options, scheduler=scheduler
         )
     rate = summary.scanned / summary.seconds if summary.seconds else 0.0
     console.print(

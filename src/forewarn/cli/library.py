@@ -9,11 +9,24 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from ..batch import calibre
 from ..batch.export import export_format, write_export
-from ..batch.library import LibraryItem, RunSummary, category_counts, default_store, discover, run_library
+from ..batch.library import (
+    LibraryItem,
+    RunSummary,
+    category_counts,
+    default_store,
+    discover,
+    run_library,
+)
 from ..batch.scanner import ScanOptions, fingerprint, one_line
 from ..batch.store import Store, WorkRecord
 from ..errors import ForewarnError, UsageError
@@ -32,7 +45,7 @@ def detectors_fingerprint(options: ScanOptions) -> str:
         return fingerprint(options)
     except ForewarnError:
         raise
-    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+    except Exception as error:
         raise ForewarnError(f"the detectors could not load ({one_line(error)}); reinstall forewarn") from None
 
 
@@ -119,7 +132,8 @@ def library_command(
         None, "--calibre", metavar="LIBRARY_DIR", help="Scan a Calibre library (the folder holding metadata.db)."),
     store: Optional[Path] = typer.Option(
         None, "--store", help="Results store (SQLite); default: .forewarn/results.sqlite inside the library."),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Worker processes (default: one per CPU core)."),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", min=0, help="Worker processes (default: one per CPU core; 0: scan in this process)."),
     avoid: Optional[str] = typer.Option(
         None, "--avoid", metavar="CATEGORY[:SEVERITY],...", help="List the works that are not safe for this avoid-list."),
     export: Optional[Path] = typer.Option(
@@ -129,7 +143,7 @@ def library_command(
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Scan again the works that failed last time."),
 ) -> None:
     """Scan every story in a folder or Calibre library; stop any time and run again to resume."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     with usage_errors():
         profile = parse_avoid(avoid) if avoid else None
         if export is not None:
@@ -143,7 +157,7 @@ def library_command(
         try:
             summary = run_library(
                 items, results, root=str(root.resolve()), fingerprint=scan_fingerprint, options=options,
-                jobs=jobs or os.cpu_count() or 1, progress=bar, retry_failed=retry_failed,
+                jobs=(os.cpu_count() or 1) if jobs is None else jobs, progress=bar, retry_failed=retry_failed,
             )
         finally:
             bar.stop()

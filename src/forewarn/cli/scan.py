@@ -41,6 +41,7 @@ def scan_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (an array for several files)."),
     spoilers: bool = typer.Option(False, "--spoilers", help="Add a short evidence quote per location."),
     explain: bool = typer.Option(False, "--explain", help="Show which detector produced each finding and why."),
+    details: bool = typer.Option(False, "--details", help="One line per place: chapter, scene, paragraphs, %."),
     avoid: Optional[str] = typer.Option(
         None, "--avoid", metavar="CATEGORY[:SEVERITY],...",
         help="Categories you want to avoid (e.g. self-harm,suicide:depicted); adds a verdict."),
@@ -77,7 +78,7 @@ def scan_command(
         if not as_json:
             if index:
                 console.rule()
-            print_report(report, console, spoilers=spoilers, explain=explain)
+            print_report(report, console, spoilers=spoilers, explain=explain, details=details)
     if as_json and reports:
         payload = reports[0].to_dict() if len(files) == 1 else [r.to_dict() for r in reports]
         print(json.dumps(payload, indent=2, ensure_ascii=False))

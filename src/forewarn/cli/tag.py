@@ -94,7 +94,7 @@ def tag_command(
     calibredb: str = typer.Option("calibredb", "--calibredb", help="The calibredb program to call."),
 ) -> None:
     """Write the detected warnings and suggested rating into an EPUB or Calibre books, keeping other tags."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     with usage_errors():
         if calibre is not None:
             if book is not None or undo:

@@ -38,7 +38,7 @@ def _end_record(data: bytes) -> tuple[int, tuple]:
 
 def _entries(data: bytes) -> tuple[list[_Entry], int, int]:
     """Central directory entries, the directory's offset, and the end record's position."""
-    end, (_, disk, cd_disk, _, count, cd_size, cd_offset, _) = _end_record(data)
+    end, (_, disk, cd_disk, _, count, _, cd_offset, _) = _end_record(data)
     if disk or cd_disk or count == 0xFFFF or cd_offset == 0xFFFFFFFF:
         raise InputError("this ZIP is split or ZIP64, which forewarn does not rewrite; convert the EPUB first")
     entries, position = [], cd_offset

@@ -7,40 +7,49 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from ..ratings import category_note_lead
 from ..report import Finding, Location, Report
 from ..taxonomy import groups
 
 SEVERITY_STYLE = {"mentioned": "yellow", "depicted": "dark_orange", "graphic": "bold red"}
 VERDICT_STYLE = {"not-safe": "bold red", "safe-until": "bold yellow", "nothing-detected": "bold green"}
-MAX_LOCATIONS = 6
+MAX_CHAPTERS = 6
+MAX_PER_CHAPTER = 3
 
 
-def _where(location: Location, chapters: int) -> str:
+def _where(location: Location) -> str:
     paragraphs = (f"¶{location.paragraph_start + 1}" if location.paragraph_start == location.paragraph_end
                   else f"¶{location.paragraph_start + 1}–{location.paragraph_end + 1}")
-    chapter = f"ch {location.chapter}, " if chapters > 1 else ""
-    return f"{chapter}{paragraphs}, {location.position:.0%}"
+    return f"ch {location.chapter}, scene {location.scene}, {paragraphs}, {location.position:.0%}"
 
 
-def _locations(finding: Finding, chapters: int, spoilers: bool, explain: bool) -> Text:
+def _by_chapter(finding: Finding) -> Text:
+    """Compact: each chapter once, with the positions of the places in it."""
+    chapters: dict[int, list[str]] = {}
+    for location in finding.locations:
+        chapters.setdefault(location.chapter, []).append(f"{location.position:.0%}")
+    shown = list(chapters.items())[:MAX_CHAPTERS]
+    text = Text(" · ".join(f"ch {c} ({', '.join(p[:MAX_PER_CHAPTER])}{'…' if len(p) > MAX_PER_CHAPTER else ''})"
+                           for c, p in shown))
+    if len(chapters) > len(shown):
+        text.append(f" · and {len(chapters) - len(shown)} more chapters", style="dim")
+    return text
+
+
+def _details(finding: Finding, spoilers: bool, explain: bool) -> Text:
+    """One line per place: chapter, scene, paragraphs, position, severity, and quote/reasons if asked."""
     text = Text()
-    shown = finding.locations[:MAX_LOCATIONS]
-    for i, location in enumerate(shown):
+    for i, location in enumerate(finding.locations):
         if i:
-            text.append("\n" if spoilers or explain else " · ")
-        text.append(_where(location, chapters))
-        if location.severity != finding.severity:
-            text.append(f" ({location.severity})", style="dim")
+            text.append("\n")
+        text.append(_where(location))
+        text.append(f" · {location.severity}", style=SEVERITY_STYLE[location.severity])
         if explain:
             text.append(f"  [{', '.join(location.detectors)}]", style="cyan")
             if location.explanation:
                 text.append(f" {location.explanation}", style="dim cyan")
         if spoilers and location.quote:
             text.append(f"\n   “{location.quote}”", style="italic dim")
-    hidden = len(finding.locations) - len(shown)
-    if hidden:
-        text.append(f"{chr(10) if spoilers or explain else ' · '}and {hidden} more place{'s' if hidden > 1 else ''}",
-                    style="dim")
     return text
 
 
@@ -58,8 +67,21 @@ def _declared(report: Report) -> Text | None:
     return Text.assemble(("Declared by the author: ", "bold"), "; ".join(parts))
 
 
-def render_report(report: Report, *, spoilers: bool = False, explain: bool = False) -> Group:
-    """A renderable summary of one report."""
+def _under_warning_lines(report: Report) -> list[str]:
+    """The under-warning notes, the per-category ones folded into one line when there are several."""
+    per_category = [n for n in report.under_warning if n.kind == "category"]
+    lines = [n.note for n in report.under_warning if n.kind != "category"]
+    if len(per_category) <= 2:
+        return lines + [n.note for n in per_category]
+    names = {f.category: f"{f.name.lower()} ({f.severity})" for f in report.findings}
+    lead = category_note_lead(report.declared)
+    return lines + [f"{lead}: {', '.join(names[n.category] for n in per_category)}."]
+
+
+def render_report(report: Report, *, spoilers: bool = False, explain: bool = False,
+                  details: bool = False) -> Group:
+    """A renderable summary of one report (``details``: one line per place; implied by spoilers/explain)."""
+    details = details or spoilers or explain
     work = report.work
     title = work.title or (report.source.path or "text")
     head = Text.assemble(
@@ -88,7 +110,7 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
                 table.add_row(
                     Text("  " + finding.name),
                     Text(finding.severity, style=SEVERITY_STYLE[finding.severity]),
-                    _locations(finding, len(work.chapters), spoilers, explain),
+                    _details(finding, spoilers, explain) if details else _by_chapter(finding),
                 )
         parts.append(Padding(table, (1, 0, 0, 0)))
     else:
@@ -98,8 +120,8 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
         ("\nSuggested: ", "bold"), f"AO3 {suggested.ao3_rating} · FFN {suggested.ffn_rating} · ",
         "archive warnings: ", ", ".join(suggested.ao3_warnings),
     ))
-    for note in report.under_warning:
-        parts.append(Text.assemble(("Under-warned: ", "bold magenta"), note.note))
+    for note in _under_warning_lines(report):
+        parts.append(Text.assemble(("Under-warned: ", "bold magenta"), note))
     if report.verdict:
         parts.append(Text.assemble(
             ("\nVerdict: ", "bold"), (report.verdict.summary, VERDICT_STYLE[report.verdict.status]),
@@ -110,6 +132,7 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     return Group(*parts)
 
 
-def print_report(report: Report, console: Console, *, spoilers: bool = False, explain: bool = False) -> None:
+def print_report(report: Report, console: Console, *, spoilers: bool = False, explain: bool = False,
+                 details: bool = False) -> None:
     """Print one report to the console."""
-    console.print(render_report(report, spoilers=spoilers, explain=explain))
+    console.print(render_report(report, spoilers=spoilers, explain=explain, details=details))

@@ -25,7 +25,15 @@ FORM_FIELDS = ("format", "avoid", "spoilers", "thorough")
 class ScanText(BaseModel):
     """A story sent as JSON."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{
+            "text": "Chapter 1\n\nThe boats came home before the storm.\n\n"
+                    "Chapter 2\n\nA fight broke out on the pier and a sailor was stabbed to death.",
+            "avoid": ["violence:depicted"],
+            "spoilers": False,
+        }]},
+    )
 
     text: str = Field(description="The story text (plain text, or Markdown/HTML with `format`).")
     name: str | None = Field(None, description="A file name hinting the format, e.g. 'story.md'.")

@@ -1,0 +1,163 @@
+"""Trigger words for cue patterns: a cheap word-level prefilter for the cue detector.
+
+Running hundreds of regular expressions over every passage is slow in Python. Every cue pattern
+starts at a word boundary, so the first word of any match comes from a finite set that can be
+read off the pattern itself: ``(?:cut|slash)(?:es|ed)? herself`` starts with one of ``cut``,
+``cutes``, ``cuted``, ``slash``, ... This module walks the parsed pattern and returns those first
+words (or first-word prefixes where the pattern has an open-ended part like ``suicid\\w*``).
+A passage only needs the regex when one of its words is a trigger.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+try:  # the parser behind ``re``; private, so fall back to "always run" if it ever moves
+    from re import _constants as _c
+    from re import _parser as _sre
+except ImportError:  # pragma: no cover
+    _sre = None  # type: ignore[assignment]
+
+_MAX_STATES = 20_000
+_WORD_CHAR = re.compile(r"\w")
+
+
+class _Open(Exception):
+    """The pattern cannot be reduced to trigger words (run it everywhere)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Triggers:
+    """First words (exact) and first-word prefixes that every match of a pattern starts with."""
+
+    words: frozenset[str]
+    prefixes: frozenset[str]
+
+
+def _char(code: int) -> str:
+    return chr(code)
+
+
+def _step(states: set[tuple[str, bool]], text: str | None) -> set[tuple[str, bool]]:
+    """Append one character (None = unknown character) to every open state."""
+    out: set[tuple[str, bool]] = set()
+    for value, done in states:
+        if done:
+            out.add((value, done))
+        elif text is None:
+            out.add((value + "\0", True))  # open-ended: value is a prefix
+        elif _WORD_CHAR.match(text):
+            out.add((value + text, False))
+        else:
+            out.add((value, True))
+    if len(out) > _MAX_STATES:
+        raise _Open
+    return out
+
+
+def _class_chars(items: list) -> list[str] | None:
+    chars: list[str] = []
+    for op, arg in items:
+        if op is _c.LITERAL:
+            chars.append(_char(arg))
+        elif op is _c.RANGE and arg[1] - arg[0] < 30:
+            chars.extend(_char(c) for c in range(arg[0], arg[1] + 1))
+        elif op is _c.CATEGORY and arg in (_c.CATEGORY_SPACE, _c.CATEGORY_UNI_SPACE):
+            chars.append(" ")
+        else:
+            return None
+    return chars
+
+
+def _expand(items, states: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
+    for op, arg in items:
+        if all(done for _, done in states):
+            return states
+        if op is _c.LITERAL:
+            states = _step(states, _char(arg))
+        elif op is _c.IN:
+            chars = _class_chars(arg)
+            if chars is None:
+                states = _step(states, None)
+            else:
+                states = set().union(*(_step(states, ch) for ch in chars))
+        elif op is _c.SUBPATTERN:
+            states = _expand(arg[-1], states)
+        elif op is _c.BRANCH:
+            states = set().union(*(_expand(alt, states) for alt in arg[1]))
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            low, high, sub = arg
+            for _ in range(low):
+                states = _expand(sub, states)
+            if high is _c.MAXREPEAT or high - low > 3:
+                states = _step(states, None)
+            else:
+                collected = set(states)
+                for _ in range(high - low):
+                    states = _expand(sub, states)
+                    collected |= states
+                states = collected
+        elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue
+        else:
+            states = _step(states, None)
+        if len(states) > _MAX_STATES:
+            raise _Open
+    return states
+
+
+def triggers(pattern: str) -> Triggers | None:
+    """Trigger words of a pattern matched at a word start; None when it cannot be reduced."""
+    if _sre is None:
+        return None
+    try:
+        states = _expand(_sre.parse(pattern), {("", False)})
+    except (_Open, re.error, RecursionError):
+        return None
+    words: set[str] = set()
+    prefixes: set[str] = set()
+    for value, _done in states:
+        if value.endswith("\0"):
+            value = value[:-1]
+            if len(value) < 2:
+                return None
+            prefixes.add(value)
+        elif not value:
+            return None
+        else:
+            words.add(value)
+    return Triggers(frozenset(words), frozenset(prefixes))
+
+
+class TriggerIndex:
+    """Maps words to the ids (any hashable) whose trigger words they are."""
+
+    def __init__(self) -> None:
+        self._words: dict[str, set] = {}
+        self._prefixes: dict[str, set] = {}
+        self._lengths: set[int] = set()
+        self.always: set = set()
+        self._cache: dict[str, frozenset] = {}
+
+    def add(self, key, found: Triggers | None) -> None:
+        """Register the trigger words of one pattern under ``key`` (None: always a candidate)."""
+        if found is None:
+            self.always.add(key)
+            return
+        for word in found.words:
+            self._words.setdefault(word, set()).add(key)
+        for prefix in found.prefixes:
+            self._prefixes.setdefault(prefix, set()).add(key)
+            self._lengths.add(len(prefix))
+
+    def lookup(self, word: str) -> frozenset:
+        """Keys triggered by one word (cached)."""
+        keys = self._cache.get(word)
+        if keys is None:
+            found = set(self._words.get(word, ()))
+            for length in self._lengths:
+                if len(word) >= length:
+                    found |= self._prefixes.get(word[:length], set())
+            keys = self._cache[word] = frozenset(found)
+        return keys
