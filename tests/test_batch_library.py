@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from forewarn.batch.library import category_counts, default_store, discover, run_library
@@ -148,8 +149,9 @@ def _stored(store_path: Path) -> list[tuple[str, int, int]]:
 
 
 @pytest.mark.slow
-def test_kill_9_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
-    """Start a real `forewarn library` process (fake scan, 0.1 s a work), SIGKILL it mid-way, run again."""
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT])
+def test_stop_then_resume_loses_nothing_and_redoes_nothing(tmp_path, stop):
+    """Start a real `forewarn library` process (fake scan, 0.1 s a work), kill or Ctrl-C it mid-way, run again."""
     root = tmp_path / "lib"
     _stories(root, 30, 5)
     store_path = tmp_path / "results.sqlite"
@@ -169,9 +171,15 @@ def test_kill_9_then_resume_loses_nothing_and_redoes_nothing(tmp_path):
                 break
         time.sleep(0.02)
     assert first.poll() is None, f"the first run ended before it could be killed: {first.communicate()}"
-    first.send_signal(signal.SIGKILL)
-    first.wait()
-    assert first.returncode == -signal.SIGKILL
+    workers = psutil.Process(first.pid).children(recursive=True)
+    first.send_signal(stop)
+    output, _ = first.communicate(timeout=60)
+    if stop == signal.SIGKILL:
+        assert first.returncode == -signal.SIGKILL
+    else:
+        assert first.returncode == 130 and b"run the same command again to resume" in output
+    _, alive = psutil.wait_procs(workers, timeout=10)
+    assert alive == [], "worker processes outlived the run"
     after_kill = _stored(store_path)
     assert 3 <= len(after_kill) < 30
 

@@ -113,18 +113,25 @@ def _zip_bomb(tmp_path):
     return path
 
 
+def _file(name, content):
+    def make(tmp):
+        path = tmp / name
+        path.write_bytes(content)
+        return path
+    return make
+
+
 BAD_INPUTS = {
-    "empty": lambda tmp: (tmp / "empty.txt").write_bytes(b"") or tmp / "empty.txt",
-    "binary": lambda tmp: (tmp / "image.txt").write_bytes(bytes(range(256)) * 64) or tmp / "image.txt",
+    "empty": _file("empty.txt", b""),
+    "binary": _file("image.txt", bytes(range(256)) * 64),
+    "wrong encoding": _file("story.txt", "Привет, как дела? Всё хорошо.".encode("utf-16-le")[:-1] + b"\xff\xfe\x00"),
     "directory": lambda tmp: tmp,
     "missing": lambda tmp: tmp / "nope.txt",
     "truncated epub": _truncated_epub,
     "zip bomb": _zip_bomb,
-    "html full of scripts": lambda tmp: (tmp / "s.html").write_text(
-        "<html><body>" + "<script>alert(1)</script>" * 100 + "</body></html>") or tmp / "s.html",
-    "xml external entity": lambda tmp: (tmp / "x.html").write_text(
-        '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><html><body><p>&x;</p></body></html>'
-    ) or tmp / "x.html",
+    "html full of scripts": _file("s.html", b"<html><body>" + b"<script>alert(1)</script>" * 100 + b"</body></html>"),
+    "xml external entity": _file("x.xhtml", b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM '
+                                 b'"file:///etc/passwd">]><html><body><p>&x;</p></body></html>'),
 }
 
 
@@ -153,3 +160,12 @@ def test_real_process_has_no_traceback_on_binary_stdin():
     assert process.returncode == 2
     assert process.stderr.decode().count("\n") == 1
     assert b"Traceback" not in process.stderr
+
+
+def test_a_100_mb_file_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:  # sparse: 100 MB by size, nothing written
+        handle.truncate(100 * 1024 * 1024)
+    result = _run("scan", str(path))
+    assert result.exit_code == 2
+    assert "--max-size" in result.stderr

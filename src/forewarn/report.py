@@ -60,7 +60,7 @@ class Location(_Model):
     """One place in the story where a finding occurs (neighbouring passages merged)."""
 
     chapter: int = Field(description="1-based chapter number (matches work.chapters[].index).")
-    scene: int = Field(description="1-based scene number within the chapter (scenes are split by scene breaks).")
+    scene: int = Field(1, description="1-based scene number within the chapter (scenes are split by scene breaks).")
     paragraph_start: int = Field(description="0-based index of the first story paragraph.")
     paragraph_end: int = Field(description="0-based index of the last story paragraph (inclusive).")
     char_start: int

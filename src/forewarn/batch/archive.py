@@ -29,6 +29,7 @@ from .pool import bounded_map, take, worker_scanner
 from .scanner import ScanFunction, ScanOptions
 
 ENGINES = ("local", "dask")
+_PROBLEM = "_forewarn_problem"  # key of the reason an input row cannot be scanned
 
 
 @dataclass(slots=True)
@@ -51,7 +52,7 @@ def settings() -> dict:
 
 
 def read_works(path: Path) -> Iterator[dict[str, Any]]:
-    """Rows of a .jsonl or .parquet input, streamed; a bad JSONL line yields an ``error`` row."""
+    """Rows of a .jsonl or .parquet input, streamed; a bad JSONL line yields a row with its problem."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError(f"input {path} does not exist; give a .jsonl or .parquet file of works")
@@ -70,12 +71,12 @@ def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
             try:
                 row = json.loads(line)
             except ValueError as error:
-                row = {"error": f"line {number} is not JSON: {error}"}
-            if not isinstance(row, dict):
-                row = {"error": f"line {number} is not a JSON object with id and text"}
-            if "error" in row and "text" not in row:
-                row = {"id": f"{path.name}:{number}", "error": row["error"]}
-            yield row
+                yield {"id": f"{path.name}:{number}", _PROBLEM: f"line {number} is not JSON: {error}"}
+                continue
+            if isinstance(row, dict):
+                yield row
+            else:
+                yield {"id": f"{path.name}:{number}", _PROBLEM: f"line {number} is not a JSON object with id and text"}
 
 
 def _read_parquet(path: Path) -> Iterator[dict[str, Any]]:
@@ -107,9 +108,9 @@ def scan_chunk(chunk: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for row in chunk:
         work_id = row["id"]
-        metadata = {k: v for k, v in row.items() if k not in ("id", "text", "error")}
+        metadata = {k: v for k, v in row.items() if k not in ("id", "text", _PROBLEM)}
         result: dict[str, Any] = {
-            "id": work_id, "status": "failed", "error": row.get("error"), "words": 0, "findings": None,
+            "id": work_id, "status": "failed", "error": row.get(_PROBLEM), "words": 0, "findings": None,
             "ao3_rating": None, "ffn_rating": None, "seconds": 0.0,
             "metadata": json.dumps(metadata, ensure_ascii=False, default=str) if metadata else None,
         }

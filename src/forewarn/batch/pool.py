@@ -8,7 +8,10 @@ catches it, stops handing out work, and keeps everything already stored.
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -25,10 +28,21 @@ _SCANNER: Scanner | None = None
 
 
 def init_worker(options: ScanOptions, scan: ScanFunction | None) -> None:
-    """Pool initializer: load the detectors once for this worker process."""
+    """Pool initializer: load the detectors once for this worker process.
+
+    The worker ignores Ctrl-C (the parent handles it) and exits on its own if the parent dies
+    (``kill -9``), so no orphan keeps scanning.
+    """
     global _SCANNER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _SCANNER = Scanner(options, scan)
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def worker_scanner() -> Scanner:

@@ -67,7 +67,7 @@ def scan_command(
     failed = False
     for index, file in enumerate(files):
         report = attempt(
-            lambda file=file: scan(file, profile=reader_profile, spoilers=spoilers, explain=explain,
+            lambda file=file: scan(file if file == "-" else Path(file), profile=reader_profile, spoilers=spoilers, explain=explain,
                                    thorough=thorough, detectors=detector, format=format, max_bytes=max_bytes),
             "stdin" if file == "-" else file,
         )

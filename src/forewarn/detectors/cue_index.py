@@ -35,22 +35,37 @@ class Triggers:
     prefixes: frozenset[str]
 
 
-def _char(code: int) -> str:
-    return chr(code)
+# Function words that start many patterns ("his death", "the war"): the trigger is the first of
+# a match's first _TOKENS words that is not one of these.
+_COMMON = frozenset(
+    "a an the his her hers him he she i me my mine we us our you your they them their it its this that "
+    "these those was were is are be been being had have has do did to of in on at by for with from and or "
+    "not no so as up out off all one".split()
+)
+_TOKENS = 3
+
+# A state is (tokens, current, done): finished tokens (a token ending in "\0" is a prefix),
+# the word being read, and whether enough has been read.
+_State = tuple[tuple[str, ...], str, bool]
 
 
-def _step(states: set[tuple[str, bool]], text: str | None) -> set[tuple[str, bool]]:
+def _push(tokens: tuple[str, ...], current: str) -> _State:
+    tokens = tokens + (current,) if current else tokens
+    return tokens, "", len(tokens) >= _TOKENS or (bool(tokens) and tokens[-1].endswith("\0"))
+
+
+def _step(states: set[_State], text: str | None) -> set[_State]:
     """Append one character (None = unknown character) to every open state."""
-    out: set[tuple[str, bool]] = set()
-    for value, done in states:
+    out: set[_State] = set()
+    for tokens, current, done in states:
         if done:
-            out.add((value, done))
+            out.add((tokens, current, done))
         elif text is None:
-            out.add((value + "\0", True))  # open-ended: value is a prefix
+            out.add((tokens + (current + "\0",), "", True))
         elif _WORD_CHAR.match(text):
-            out.add((value + text, False))
+            out.add((tokens, current + text, False))
         else:
-            out.add((value, True))
+            out.add(_push(tokens, current))
     if len(out) > _MAX_STATES:
         raise _Open
     return out
@@ -60,9 +75,9 @@ def _class_chars(items: list) -> list[str] | None:
     chars: list[str] = []
     for op, arg in items:
         if op is _c.LITERAL:
-            chars.append(_char(arg))
+            chars.append(chr(arg))
         elif op is _c.RANGE and arg[1] - arg[0] < 30:
-            chars.extend(_char(c) for c in range(arg[0], arg[1] + 1))
+            chars.extend(chr(c) for c in range(arg[0], arg[1] + 1))
         elif op is _c.CATEGORY and arg in (_c.CATEGORY_SPACE, _c.CATEGORY_UNI_SPACE):
             chars.append(" ")
         else:
@@ -70,12 +85,12 @@ def _class_chars(items: list) -> list[str] | None:
     return chars
 
 
-def _expand(items, states: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
+def _expand(items, states: set[_State]) -> set[_State]:
     for op, arg in items:
-        if all(done for _, done in states):
+        if all(done for _, _, done in states):
             return states
         if op is _c.LITERAL:
-            states = _step(states, _char(arg))
+            states = _step(states, chr(arg))
         elif op is _c.IN:
             chars = _class_chars(arg)
             if chars is None:
@@ -98,6 +113,8 @@ def _expand(items, states: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
                     states = _expand(sub, states)
                     collected |= states
                 states = collected
+        elif op is _c.AT and arg in (_c.AT_BOUNDARY, _c.AT_UNI_BOUNDARY):
+            states = {s if s[2] else _push(s[0], s[1]) for s in states}  # \b ends a word
         elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
             continue
         else:
@@ -108,25 +125,33 @@ def _expand(items, states: set[tuple[str, bool]]) -> set[tuple[str, bool]]:
 
 
 def triggers(pattern: str) -> Triggers | None:
-    """Trigger words of a pattern matched at a word start; None when it cannot be reduced."""
+    """Trigger words of a pattern matched at a word start; None when it cannot be reduced.
+
+    Every match contains one of the returned words (or a word starting with one of the
+    prefixes) as a whole ``\\w+`` token: its first word, or its second when the first is a
+    common function word.
+    """
     if _sre is None:
         return None
     try:
-        states = _expand(_sre.parse(pattern), {("", False)})
+        states = _expand(_sre.parse(pattern), {((), "", False)})
     except (_Open, re.error, RecursionError):
         return None
     words: set[str] = set()
     prefixes: set[str] = set()
-    for value, _done in states:
-        if value.endswith("\0"):
-            value = value[:-1]
-            if len(value) < 2:
-                return None
-            prefixes.add(value)
-        elif not value:
+    for tokens, current, done in states:
+        if not done:
+            tokens = _push(tokens, current)[0]
+        if not tokens:
             return None
+        usable = [t for t in tokens if not t.endswith("\0") or len(t) > 3]
+        if not usable or usable[0] != tokens[0]:
+            return None
+        chosen = next((t for t in usable if t not in _COMMON), usable[0])
+        if chosen.endswith("\0"):
+            prefixes.add(chosen[:-1])
         else:
-            words.add(value)
+            words.add(chosen)
     return Triggers(frozenset(words), frozenset(prefixes))
 
 

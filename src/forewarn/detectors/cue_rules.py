@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..taxonomy import SEVERITIES, category_ids, load_data_toml
+from .cue_index import TriggerIndex, triggers
 
 _LEXICON_REF = re.compile(r"\{([a-z_]+)\}")
 _RULE_KEYS = {
@@ -31,6 +32,7 @@ class Rule:
     """One cue: a pattern with its weight, severity hint and context conditions."""
 
     label: str
+    source: str
     regex: re.Pattern[str]
     weight: float
     severity: str
@@ -54,11 +56,10 @@ class DocumentGate:
 
 @dataclass(frozen=True, slots=True)
 class CategoryRules:
-    """All cues of one category, plus its prefilter, figurative and graphic patterns."""
+    """All cues of one category, plus its figurative and graphic patterns."""
 
     id: str
     rules: tuple[Rule, ...]
-    prefilter: re.Pattern[str]
     figurative: re.Pattern[str] | None
     graphic: re.Pattern[str] | None
     graphic_hits: int
@@ -79,10 +80,11 @@ class Engine:
 
 @dataclass(frozen=True, slots=True)
 class CueBook:
-    """The compiled cue data: the engine settings and the rules of every category."""
+    """The compiled cue data: engine settings, every category's rules and their trigger-word index."""
 
     engine: Engine
     categories: tuple[CategoryRules, ...]
+    index: TriggerIndex
 
 
 GROUP_FILES = (
@@ -139,6 +141,7 @@ def _rule(raw: dict, lexicons: dict[str, str], where: str) -> Rule:
         raise ValueError(f"{where}: scope must be sentence or passage")
     return Rule(
         label=raw.get("label", raw["pattern"]),
+        source=_expand(raw["pattern"], lexicons, where),
         regex=_compile(raw["pattern"], lexicons, where),
         weight=float(raw["weight"]),
         severity=severity,
@@ -162,7 +165,6 @@ def _category(raw: dict, lexicons: dict[str, str], shared_figurative: list[str],
     return CategoryRules(
         id=raw["id"],
         rules=rules,
-        prefilter=_alternation([r["pattern"] for r in raw["rules"]], lexicons, where) or re.compile(r"(?!)"),
         figurative=_alternation(list(raw.get("figurative", [])) + shared_figurative, lexicons, where),
         graphic=_alternation(list(raw.get("graphic", [])), lexicons, where),
         graphic_hits=int(raw.get("graphic_hits", 4)),
@@ -196,5 +198,10 @@ def cue_book() -> CueBook:
     stray = sorted(set(by_id) - set(known))
     if stray:
         raise ValueError(f"cue data names unknown categories: {', '.join(stray)}")
-    return CueBook(_engine(engine_raw, lexicons), tuple(by_id[c] for c in known if c in by_id))
+    ordered = tuple(by_id[c] for c in known if c in by_id)
+    index = TriggerIndex()
+    for c_pos, category in enumerate(ordered):
+        for r_pos, rule in enumerate(category.rules):
+            index.add((c_pos, r_pos), triggers(rule.source))
+    return CueBook(_engine(engine_raw, lexicons), ordered, index)
 

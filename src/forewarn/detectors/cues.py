@@ -23,6 +23,7 @@ from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
 _WORD = re.compile(r"[\w']+")
+_TOKEN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,15 +82,17 @@ def _context_ok(rule: Rule, text: _Text, start: int, end: int, sentence: tuple[i
     return True
 
 
-def _hits(book: CueBook, category: CategoryRules, text: _Text) -> list[_Hit]:
+def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text) -> list[_Hit]:
     engine = book.engine
-    figurative = (
-        [m.span() for m in category.figurative.finditer(text.text)] if category.figurative is not None else []
-    )
+    figurative: list[tuple[int, int]] | None = None  # found on the first match only: it is costly
     hits: list[_Hit] = []
-    for rule in category.rules:
+    for rule in rules:
         for match in rule.regex.finditer(text.text):
             start, end = match.span()
+            if figurative is None:
+                figurative = (
+                    [m.span() for m in category.figurative.finditer(text.text)] if category.figurative else []
+                )
             if any(f_start < end and start < f_end for f_start, f_end in figurative):
                 continue
             sentence = text.sentence(start)
@@ -150,10 +153,9 @@ class CueDetector:
         found: dict[str, list[tuple[Passage, _Text, list[_Hit]]]] = {}
         for passage in passages:
             text = _Text(passage.text)
-            for category in book.categories:
-                if category.prefilter.search(text.text) is None:
-                    continue
-                hits = _hits(book, category, text)
+            for c_pos, rules in _candidates(book, text.text).items():
+                category = book.categories[c_pos]
+                hits = _hits(book, category, [category.rules[r] for r in sorted(rules)], text)
                 if hits:
                     found.setdefault(category.id, []).append((passage, text, hits))
         words = sum(len(p.text.split()) for p in passages)
@@ -179,6 +181,18 @@ class CueDetector:
                 )
         evidence.sort(key=lambda e: (e.passage, e.category))
         return evidence
+
+
+def _candidates(book: CueBook, text: str) -> dict[int, set[int]]:
+    """Rules whose trigger words occur in the text, by category position."""
+    keys = set(book.index.always)
+    lookup = book.index.lookup
+    for word in set(_TOKEN.findall(text)):
+        keys |= lookup(word)
+    grouped: dict[int, set[int]] = {}
+    for c_pos, r_pos in keys:
+        grouped.setdefault(c_pos, set()).add(r_pos)
+    return grouped
 
 
 def _document_gate(category: CategoryRules, entries: list, words: int) -> bool:

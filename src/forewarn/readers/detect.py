@@ -9,7 +9,8 @@ from pathlib import PurePath
 
 from .config import compiled
 
-_HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!DOCTYPE\s+html|<html\b)", re.I | re.S)
+# HTML, XHTML or any XML document (so a DOCTYPE with entities reaches the safe markup parser).
+_HTML = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<\?xml\b|<!DOCTYPE\b|<html\b)", re.I | re.S)
 _ZIP_MAGIC = b"PK\x03\x04"
 _MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
 
@@ -32,7 +33,7 @@ def container_kind(data: bytes) -> str | None:
 
 
 def is_html(data: bytes) -> bool:
-    """Whether the bytes start like an HTML or XHTML document."""
+    """Whether the bytes start like an HTML, XHTML or other XML document."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
     return bool(_HTML.match(head))
 

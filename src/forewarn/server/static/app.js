@@ -259,9 +259,9 @@
       return;
     }
     const titles = {
-      "not-safe": "Not safe for you",
-      "safe-until": `Safe until chapter ${verdict.safe_until_chapter}`,
-      "nothing-detected": "Nothing on your list detected",
+      "not-safe": "Verdict: not safe",
+      "safe-until": `Verdict: safe until chapter ${verdict.safe_until_chapter}`,
+      "nothing-detected": "Verdict: nothing on your list detected",
     };
     box.className = `verdict verdict-${verdict.status}`;
     box.append(
