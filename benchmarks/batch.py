@@ -115,8 +115,8 @@ def projection(per_core: float, efficiency: float, label: str) -> str:
         hours = ARCHIVE_WORKS / rate / 3600
         lines.append(
             f"- one {cores}-core machine: {per_core:.2f} x {efficiency:.2f} x {cores} = {rate:,.0f} works/s "
-            f"-> {hours:,.1f} h alone; {-(-hours // 24):.0f} machines finish in a day, "
-            f"{-(-hours // 1):.0f} in an hour"
+            f"-> {hours:,.1f} h on one machine; machines to finish in a day: ceil({hours:,.1f} / 24) = "
+            f"{-(-hours // 24):.0f}, in an hour: {-(-hours // 1):.0f}"
         )
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@ import typer
 from ..errors import UsageError
 from ._app import app
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ACCESS_LOG_FORMAT = '%(asctime)s %(levelprefix)s %(client_addr)s "%(request_line)s" %(status_code)s'
 
 
@@ -56,6 +57,8 @@ def serve(
     log_config = uvicorn.config.LOGGING_CONFIG | {}
     log_config["formatters"] = dict(log_config["formatters"])
     log_config["formatters"]["access"] = dict(log_config["formatters"]["access"], fmt=ACCESS_LOG_FORMAT)
+    if settings.host not in LOOPBACK:
+        typer.echo("forewarn: warning: listening beyond this machine; the server has no authentication", err=True)
     typer.echo(f"forewarn: serving on http://{_url_host(settings.host)}:{settings.port}/ (Ctrl-C to stop)", err=True)
     uvicorn.run(
         create_app(settings),

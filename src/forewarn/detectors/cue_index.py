@@ -36,39 +36,50 @@ class Triggers:
 
 
 # Function words that start many patterns ("his death", "the war"): the trigger is the first of
-# a match's first _TOKENS words that is not one of these.
+# a match's first three words that is not one of these.
 _COMMON = frozenset(
     "a an the his her hers him he she i me my mine we us our you your they them their it its this that "
     "these those was were is are be been being had have has do did to of in on at by for with from and or "
-    "not no so as up out off all one".split()
+    "not no so as up out off all one would could will can shall should might must may go now too am "
+    "s re ll m d t ve n don didn doesn isn wasn won can couldn wouldn".split()
 )
-_TOKENS = 3
 
 # A state is (tokens, current, done): finished tokens (a token ending in "\0" is a prefix),
 # the word being read, and whether enough has been read.
 _State = tuple[tuple[str, ...], str, bool]
+_budget = [3]  # how many leading words to read; lowered when a pattern has too many combinations
 
 
 def _push(tokens: tuple[str, ...], current: str) -> _State:
     tokens = tokens + (current,) if current else tokens
-    return tokens, "", len(tokens) >= _TOKENS or (bool(tokens) and tokens[-1].endswith("\0"))
+    return tokens, "", len(tokens) >= _budget[0]
+
+
+_WILD = "wild"  # a run of word characters of unknown content (\\w+, \\d*)
 
 
 def _step(states: set[_State], text: str | None) -> set[_State]:
-    """Append one character (None = unknown character) to every open state."""
+    """Append one character to every open state (None: any character, _WILD: any word characters)."""
     out: set[_State] = set()
     for tokens, current, done in states:
         if done:
             out.add((tokens, current, done))
         elif text is None:
-            out.add((tokens + (current + "\0",), "", True))
+            out.add((tokens + (current.split("\0")[0] + "\0",), "", True))
+        elif text == _WILD:
+            out.add((tokens, current if "\0" in current else current + "\0", False))
         elif _WORD_CHAR.match(text):
-            out.add((tokens, current + text, False))
+            out.add((tokens, current if "\0" in current else current + text, False))
         else:
             out.add(_push(tokens, current))
     if len(out) > _MAX_STATES:
         raise _Open
     return out
+
+
+def _word_class(items: list) -> bool:
+    words = (_c.CATEGORY_WORD, _c.CATEGORY_UNI_WORD, _c.CATEGORY_DIGIT, _c.CATEGORY_UNI_DIGIT)
+    return all(op is _c.CATEGORY and arg in words for op, arg in items)
 
 
 def _class_chars(items: list) -> list[str] | None:
@@ -94,7 +105,7 @@ def _expand(items, states: set[_State]) -> set[_State]:
         elif op is _c.IN:
             chars = _class_chars(arg)
             if chars is None:
-                states = _step(states, None)
+                states = _step(states, _WILD if _word_class(arg) else None)
             else:
                 states = set().union(*(_step(states, ch) for ch in chars))
         elif op is _c.SUBPATTERN:
@@ -106,7 +117,8 @@ def _expand(items, states: set[_State]) -> set[_State]:
             for _ in range(low):
                 states = _expand(sub, states)
             if high is _c.MAXREPEAT or high - low > 3:
-                states = _step(states, None)
+                word_run = len(sub) == 1 and sub[0][0] is _c.IN and _word_class(sub[0][1])
+                states = _step(states, _WILD if word_run else None)
             else:
                 collected = set(states)
                 for _ in range(high - low):
@@ -134,8 +146,17 @@ def triggers(pattern: str) -> Triggers | None:
     if _sre is None:
         return None
     try:
-        states = _expand(_sre.parse(pattern), {((), "", False)})
-    except (_Open, re.error, RecursionError):
+        parsed = _sre.parse(pattern)
+    except re.error:
+        return None
+    for budget in (3, 2, 1):
+        _budget[0] = budget
+        try:
+            states = _expand(parsed, {((), "", False)})
+            break
+        except (_Open, RecursionError):
+            continue
+    else:
         return None
     words: set[str] = set()
     prefixes: set[str] = set()
