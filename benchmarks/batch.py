@@ -107,8 +107,8 @@ def projection(per_core: float, efficiency: float, label: str) -> str:
     core_seconds = ARCHIVE_WORKS / per_core
     lines = [
         f"{label}: {per_core:.2f} works/s per core, {efficiency:.0%} parallel efficiency",
-        f"- {ARCHIVE_WORKS:,} works / {per_core:.2f} works/s = {core_seconds:,.0f} core-seconds "
-        f"= {core_seconds / 3600:,.0f} core-hours",
+        (f"- {ARCHIVE_WORKS:,} works / {per_core:.2f} works/s = {core_seconds:,.0f} core-seconds "
+         f"= {core_seconds / 3600:,.0f} core-hours"),
     ]
     for cores in (16, 64):
         rate = per_core * efficiency * cores

@@ -57,12 +57,6 @@ def scan_file(path: str) -> Outcome:
     return worker_scanner().scan(Path(path))
 
 
-def scan_texts(chunk: list[tuple[str, str]]) -> list[tuple[str, Outcome]]:
-    """Task: scan a chunk of (id, text) works in a worker."""
-    scanner = worker_scanner()
-    return [(work_id, scanner.scan(text, name=work_id)) for work_id, text in chunk]
-
-
 def bounded_map(
     task: Callable[[T], R],
     items: Iterable[T],

@@ -45,7 +45,7 @@ def detectors_fingerprint(options: ScanOptions) -> str:
         return fingerprint(options)
     except ForewarnError:
         raise
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
         raise ForewarnError(f"the detectors could not load ({one_line(error)}); reinstall forewarn") from None
 
 
