@@ -1,7 +1,8 @@
 """The cue detector: a fast, data-driven lexicon detector for all 33 categories.
 
 Each category's cues live in ``data/cues/*.toml`` (see ``cue_rules``). For every passage the
-engine runs a category's combined prefilter, then its rules; a match counts unless it is
+engine looks up which rules have a trigger word in it (``cue_index``), then runs only those
+rules' patterns; a match counts unless it is
 negated in its clause ("she didn't cut herself"), covered by a figurative phrase ("dying to
 know"), missing a required co-occurring cue, next to a forbidden one, or about the wrong
 subject ("the dog died" is not a character's death). Severity comes from the rule, lowered to
@@ -21,7 +22,11 @@ from ..taxonomy import severity_rank
 from .base import CueSpan, Evidence, Passage
 from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"})
+# Same-length folding: curly quotes to straight, dashes to "-", line breaks, odd spaces and the
+# underscores of _italics_ to " " (hard-wrapped text must match multi-word cues).
+_FOLD = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\n": " ", "\r": " ", "\t": " ", "\u00a0": " ", "_": " "}
+)
 _WORD = re.compile(r"[\w']+")
 _TOKEN = re.compile(r"\w+")
 
@@ -142,7 +147,7 @@ class CueDetector:
     """Lexicon detector with negation, figurative use, co-occurrence and subject checks."""
 
     name = "cues"
-    version = "1.0"
+    version = "1.0"  # bump when data/cues changes
 
     def __init__(self) -> None:
         self._book = cue_book()

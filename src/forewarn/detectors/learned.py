@@ -135,8 +135,15 @@ class LearnedDetector:
 
     def __init__(self, encoder: Encoder | None = None, heads: Heads | None = None):
         self.settings = load_settings()
-        self.encoder = encoder or Encoder(max_tokens=self.settings.max_tokens)
+        self._encoder = encoder
         self.heads = heads or Heads()
+
+    @property
+    def encoder(self) -> Encoder:
+        """The ONNX encoder, loaded on first use so that building the detector is cheap."""
+        if self._encoder is None:
+            self._encoder = Encoder(max_tokens=self.settings.max_tokens)
+        return self._encoder
 
     @property
     def categories(self) -> list[str]:

@@ -13,7 +13,24 @@ def _cues() -> Detector:
     return CueDetector()
 
 
-_FACTORIES: dict[str, Callable[[], Detector]] = {"cues": _cues}
+def _minilm() -> Detector:
+    from .learned import shared_detector
+
+    return shared_detector()
+
+
+def _cascade(thorough: bool = False) -> Detector:
+    from .cascade import CascadeDetector
+
+    return CascadeDetector(_cues(), _minilm(), thorough=thorough)
+
+
+_FACTORIES: dict[str, Callable[[], Detector]] = {
+    "cascade": _cascade,
+    "cues": _cues,
+    "minilm": _minilm,
+    "thorough": lambda: _cascade(thorough=True),
+}
 
 
 def detector_names() -> list[str]:
@@ -30,5 +47,5 @@ def detectors_by_name(names: list[str]) -> list[Detector]:
 
 
 def default_detectors(thorough: bool = False) -> list[Detector]:
-    """The detectors ``forewarn scan`` uses (``thorough`` reads every passage with the strongest one)."""
-    return detectors_by_name(["cues"])
+    """The detectors ``forewarn scan`` uses: the cue + MiniLM cascade (``thorough``: MiniLM reads every passage)."""
+    return detectors_by_name(["thorough" if thorough else "cascade"])

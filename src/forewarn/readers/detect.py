@@ -8,6 +8,7 @@ from io import BytesIO
 from pathlib import PurePath
 
 from .config import compiled
+from .limits import ZIP_ERRORS
 
 # HTML, XHTML or any XML document (so a DOCTYPE with entities reaches the safe markup parser).
 _HTML = re.compile(rb"^\s*(?:<!--.*?-->\s*)*(?:<\?xml\b|<!DOCTYPE\b|<html\b)", re.I | re.S)
@@ -23,7 +24,7 @@ def container_kind(data: bytes) -> str | None:
         return "epub"
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+    except ZIP_ERRORS:
         return "epub" if b"META-INF/container.xml" in data or b"mimetype" in data[:100] else "zip"
     if "word/document.xml" in names:
         return "docx"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import lzma
 import stat
 import zipfile
 import zlib
@@ -11,6 +12,12 @@ from typing import BinaryIO
 
 from ..errors import InputError
 from .config import limit
+
+# What zipfile and its decompressors raise for a damaged or unsupported archive (a newer zip
+# version or compression method, a corrupt deflate/bzip2/LZMA stream, an encrypted member).
+ZIP_ERRORS = (
+    zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError, OSError, NotImplementedError, RuntimeError,
+)
 
 
 def default_max_bytes() -> int:
@@ -66,7 +73,7 @@ class SafeZip:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+        except ZIP_ERRORS:
             raise self.corrupt() from None
         if len(infos) > limit("zip_max_members"):
             raise self.bomb(f"it has {len(infos):,} files")
@@ -103,7 +110,7 @@ class SafeZip:
                 data = handle.read(self._budget + 1)
         except KeyError:
             raise InputError(f"{self.name} is not a readable {self.kind} ({member} is missing); re-download it") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError, RuntimeError):
+        except ZIP_ERRORS:
             raise self.corrupt() from None
         if len(data) > self._budget:
             raise self.bomb(f"{member} unpacks to more than it declares")

@@ -17,6 +17,8 @@ from ..errors import InputError
 
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+# Characters lxml keeps from the HTML parser but refuses when a tree is edited (drop_tree).
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math")
 BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 blockquote li dd dt pre section article center table tr td th ul ol dl "
@@ -39,10 +41,13 @@ def parse_html(text: str, name: str) -> etree._Element:
     """Parse (X)HTML text into an lxml tree with scripts, styles and comments removed."""
     refuse_entities(text, name)
     text = _XML_DECLARATION.sub("", text, count=1)
+    text = _XML_UNSAFE.sub(lambda match: " " if match.group() in "\x0b\x0c" else "", text)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError):
+    except etree.ParserError:  # "Document is empty" (only blanks, comments or a declaration)
+        root = lxml.html.document_fromstring("<html><body></body></html>", parser=parser)
+    except ValueError:
         raise InputError(f"{name} has no story text found; check that it is a story page") from None
     for element in list(root.iter(*_DROP)):
         element.drop_tree()

@@ -1,0 +1,37 @@
+"""``forewarn score-passages``: score JSONL passages with the learned detector."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from ..errors import ForewarnError
+from ._app import app
+
+
+@app.command("score-passages")
+def score_passages_command(
+    source: str = typer.Argument(..., metavar="IN.jsonl", help='Lines {"id": ..., "text": ...}; "-" reads stdin.'),
+    output: str = typer.Option("-", "--output", "-o", metavar="OUT.jsonl", help='Where to write; "-" is stdout.'),
+) -> None:
+    """Score each passage for every category: writes {"id", "scores", "labels"} lines."""
+    from ..scoring import score_jsonl
+
+    try:
+        if source != "-" and not Path(source).is_file():
+            raise ForewarnError(f"cannot read {source}: no such file; give a JSONL file or '-' for stdin")
+        reader = sys.stdin if source == "-" else open(source, encoding="utf-8")
+        with reader:
+            if output == "-":
+                score_jsonl(reader, sys.stdout)
+            else:
+                with open(output, "w", encoding="utf-8") as sink:
+                    score_jsonl(reader, sink)
+    except ForewarnError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    except UnicodeDecodeError:
+        typer.echo(f"error: {source} is not UTF-8 text; save it as UTF-8 JSONL", err=True)
+        raise typer.Exit(2) from None

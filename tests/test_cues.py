@@ -1,0 +1,224 @@
+"""Tests for the cue detector: every category fires on a plain positive and stays silent on a near miss."""
+
+from __future__ import annotations
+
+import pytest
+
+from forewarn.detectors.base import Detector, Passage
+from forewarn.detectors.cue_rules import cue_book
+from forewarn.detectors.cues import CueDetector
+from forewarn.segment import segment
+from forewarn.taxonomy import category_ids
+from forewarn.work import WorkBuilder
+
+THRESHOLD = 0.5
+
+
+def _work(text: str):
+    builder = WorkBuilder("text")
+    for paragraph in text.split("\n\n"):
+        builder.add_paragraph(paragraph)
+    return builder.build()
+
+
+def _evidence(text: str):
+    work = _work(text)
+    return work, CueDetector().detect(segment(work))
+
+
+def _found(text: str) -> dict[str, str]:
+    """Category -> severity hint, for categories scoring at least the default threshold."""
+    _, evidence = _evidence(text)
+    found: dict[str, str] = {}
+    for item in evidence:
+        if item.score >= THRESHOLD:
+            found[item.category] = item.severity
+    return found
+
+
+# One short synthetic positive per category (strong-language needs frequent profanity).
+POSITIVES = {
+    "violence": "He punched the guard in the face and kicked him down the stairs.",
+    "death": "Her grandfather died in his sleep that winter.",
+    "child-death": "The little boy died of fever before morning.",
+    "war": "The war dragged on, and the battlefield was covered with smoke and artillery fire.",
+    "kidnapping": "Two men kidnapped the girl and held her for ransom.",
+    "blood-gore": "Blood poured from the deep gash in his arm.",
+    "animal-cruelty": "The farmer beat the old horse with a stick until it fell.",
+    "self-harm": "That night she locked the bathroom door and cut herself again.",
+    "suicide": "He killed himself in the spring.",
+    "eating-disorder": "She had been anorexic since she was fifteen.",
+    "addiction": "Her father was an alcoholic who drank himself to death.",
+    "mental-illness": "He had a panic attack in the middle of the hallway.",
+    "body-image": "She hated her body and called herself a fat pig.",
+    "abuse": "Her husband hit her whenever he came home angry.",
+    "child-abuse": "His stepfather beat him with a belt when he was a little boy.",
+    "sexual-assault": "She was raped at a party the year before.",
+    "incest": "The story is about an incestuous relationship.",
+    "sexual-content": "They had sex in the back of the car.",
+    "underage": "The book describes child pornography.",
+    "racism": "The crowd shouted racial slurs at the family.",
+    "homophobia": "He was the victim of a homophobic attack.",
+    "transphobia": "Her classmates kept misgendering her on purpose.",
+    "misogyny": "His misogyny showed in every remark.",
+    "ableism": "They called him a retard and laughed.",
+    "classism": "His mother said the girl was white trash.",
+    "religious-hate": "The town was full of antisemitism.",
+    "pregnancy": "She was pregnant with her second child.",
+    "childbirth": "She went into labour at midnight and gave birth at dawn.",
+    "miscarriage": "She had a miscarriage in the spring.",
+    "abortion": "She decided to have an abortion.",
+    "medical": "The surgeon began the operation on his leg.",
+    "infidelity": "He had been cheating on his wife for a year.",
+    "strong-language": "Fuck this. Fuck that shit. What the fuck is this shit? Shit, fuck, fuck.",
+}
+
+# One near miss per category: figurative, negated, other subject or old neutral sense.
+NEAR_MISSES = {
+    "violence": "She struck him as a kind man.",
+    "death": "I'm dying to know what happens next.",
+    "child-death": "She had a miscarriage in the spring.",
+    "war": "A war of words broke out between the two teachers.",
+    "kidnapping": "He kidnapped my sandwich for a joke.",
+    "blood-gore": "It was in her blood to be curious.",
+    "animal-cruelty": "I'm as sick as a dog today.",
+    "self-harm": "She cut herself a slice of bread.",
+    "suicide": "Wearing that would be social suicide.",
+    "eating-disorder": "I'm starving, let's get lunch.",
+    "addiction": "I'm totally addicted to coffee.",
+    "mental-illness": "She was crazy about him.",
+    "body-image": "Fat chance of that happening.",
+    "abuse": "He abused the privilege of his position.",
+    "child-abuse": "He beat his son at chess.",
+    "sexual-assault": "It was a ravishing dress.",
+    "incest": "She kissed her brother on the cheek and waved goodbye.",
+    "sexual-content": "There was a long, pregnant pause.",
+    "underage": "She was a minor character in the play.",
+    "racism": "She wore a white dress and black shoes.",
+    "homophobia": "How queer it was to find the door open.",
+    "transphobia": "The translation was transported to the transit office.",
+    "misogyny": "The two women talked about the weather.",
+    "ableism": "The rain retarded the progress of the builders.",
+    "classism": "The cat lay beneath the table.",
+    "religious-hate": "They went to the synagogue on Saturday.",
+    "pregnancy": "There was a long, pregnant pause.",
+    "childbirth": "It was a labour of love.",
+    "miscarriage": "It was a miscarriage of justice.",
+    "abortion": "They had to abort the mission.",
+    "medical": "The police operation was a success.",
+    "infidelity": "He cheated at cards.",
+    "strong-language": "Damn, that was close.",
+}
+
+
+def test_every_category_has_rules() -> None:
+    ids = {category.id for category in cue_book().categories}
+    assert ids == set(category_ids())
+    assert all(category.rules for category in cue_book().categories)
+
+
+def test_implements_detector_protocol() -> None:
+    detector = CueDetector()
+    assert isinstance(detector, Detector)
+    assert detector.name == "cues" and detector.version
+
+
+@pytest.mark.parametrize("category", sorted(POSITIVES))
+def test_positive_fires(category: str) -> None:
+    assert category in _found(POSITIVES[category])
+
+
+@pytest.mark.parametrize("category", sorted(NEAR_MISSES))
+def test_near_miss_stays_silent(category: str) -> None:
+    assert category not in _found(NEAR_MISSES[category])
+
+
+def test_tests_cover_all_categories() -> None:
+    assert set(POSITIVES) == set(NEAR_MISSES) == set(category_ids())
+
+
+def test_negation_cancels_cue() -> None:
+    assert "self-harm" not in _found("She didn't cut herself that night.")
+    assert "death" not in _found("No one died that day.")
+    assert "death" not in _found("He wasn't dead after all.")
+    assert "self-harm" in _found("She cut herself that night.")
+
+
+def test_figurative_use_is_ignored() -> None:
+    found = _found("I could kill for a coffee. I'm dying to know. My heart shattered. She was bored to death.")
+    assert not found
+
+
+def test_co_occurrence_blade_and_body_part() -> None:
+    assert "self-harm" in _found("She dragged the razor across her wrist.")
+    assert "self-harm" not in _found("She dragged the suitcase across her room.")
+
+
+def test_died_by_suicide_is_suicide_not_self_harm() -> None:
+    found = _found("Her brother died by suicide last year.")
+    assert "suicide" in found
+    assert "self-harm" not in found
+
+
+def test_self_harm_passage_gives_no_suicide_or_death() -> None:
+    text = (
+        "She pulled her sleeve down over the fresh cuts. She had cut herself again last night, "
+        "pressing the razor into her arm until it stung. Nobody noticed the scars on her wrists."
+    )
+    _, evidence = _evidence(text)
+    categories = {item.category for item in evidence}
+    assert "self-harm" in categories
+    assert not categories & {"suicide", "death"}
+
+
+def test_dog_dying_is_animal_cruelty_not_death() -> None:
+    found = _found("The dog died in the night.")
+    assert "animal-cruelty" in found
+    assert "death" not in found
+
+
+def test_miscarriage_is_not_child_death() -> None:
+    found = _found("She lost the baby at four months; the miscarriage left her empty.")
+    assert "miscarriage" in found
+    assert "child-death" not in found
+
+
+def test_severity_mentioned_depicted_graphic() -> None:
+    assert _found("Her mother had died years ago.")["death"] == "mentioned"
+    assert _found("He stabbed the stranger in the alley.")["violence"] == "depicted"
+    graphic = "He stabbed the stranger again and again, and blood gushed from the wound as his skull cracked."
+    assert _found(graphic)["violence"] == "graphic"
+
+
+def test_spans_point_at_cue_in_work_text() -> None:
+    work, evidence = _evidence("A quiet start.\n\nLater that year her uncle died in the war.")
+    death = next(item for item in evidence if item.category == "death")
+    assert [work.text[c.start : c.end] for c in death.cues] == ["died"]
+    assert death.detector == "cues"
+    assert death.explanation
+
+
+def test_hard_wrapped_lines_match_multi_word_cues() -> None:
+    assert "suicide" in _found("In the end he took his own\nlife in the spring.")
+
+
+def test_strong_language_needs_frequent_profanity() -> None:
+    filler = " ".join(["The road ran on past the fields."] * 400)
+    assert "strong-language" not in _found(filler + " Fuck.")
+    assert "strong-language" in _found(POSITIVES["strong-language"])
+
+
+def test_scores_are_probabilities_and_passage_indices_valid() -> None:
+    text = "\n\n".join(POSITIVES.values())
+    work = _work(text)
+    passages = segment(work)
+    for item in CueDetector().detect(passages):
+        assert 0.0 <= item.score <= 1.0
+        assert 0 <= item.passage < len(passages)
+        assert item.severity in ("mentioned", "depicted", "graphic")
+
+
+def test_empty_input_gives_no_evidence() -> None:
+    assert CueDetector().detect([]) == []
+    blank = Passage(0, "", 0, 0, 0, 0, 0, 0, 0.0)
+    assert CueDetector().detect([blank]) == []
