@@ -13,6 +13,7 @@ import zipfile
 from functools import cache
 
 import docx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +21,7 @@ from forewarn.errors import InputError
 from forewarn.readers import read_bytes, read_text
 from forewarn.work import Work
 
+pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")  # duplicate members are part of the fuzz
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 NAMES = st.sampled_from([None, "story.txt", "story.md", "story.html", "story.epub", "story.docx", "story"])
 
@@ -147,6 +149,7 @@ EPUB_MEMBERS = {
 HOSTILE_PATHS = ["../../etc/passwd", "/etc/passwd", "C:\\Windows\\win.ini", "", "OEBPS/", ".", "..", "a" * 3000,
                  "OEBPS/../../one.xhtml", "%2e%2e/one.xhtml", "OEBPS/one.xhtml\x00.jpg", "file:///etc/passwd", "\u202e.xhtml"]
 LAUGHS = '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><l>&b;</l>'
+WORD_NS = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 METHODS = [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA]
 
 
@@ -156,6 +159,12 @@ def build_zip(members: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> 
         for name, data in members.items():
             archive.writestr(zipfile.ZipInfo(name), data, compress_type=zipfile.ZIP_STORED if name == "mimetype" else method)
     return buffer.getvalue()
+
+
+STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/></w:style>
+<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/></w:style></w:styles>"""
 
 
 @cache
@@ -170,14 +179,20 @@ def docx_members() -> dict[str, bytes]:
     buffer = io.BytesIO()
     document.save(buffer)
     with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+        members = {name: archive.read(name) for name in archive.namelist()}
+    # The template's style sheets are ~800 kB; small ones keep each example fast.
+    for name in ("word/styles.xml", "word/stylesWithEffects.xml"):
+        members[name] = STYLES.encode()
+    return members
 
 
 def _member_edit(draw, members: dict[str, bytes]) -> None:
     """Damage one member of the archive in place."""
     name = draw(st.sampled_from(sorted(members)))
     data = members[name]
-    kind = draw(st.sampled_from(["drop", "garbage", "empty", "truncate", "flip", "encode", "laughs", "nested", "rename", "not-xml"]))
+    kind = draw(st.sampled_from(
+        ["drop", "garbage", "empty", "truncate", "flip", "encode", "laughs", "nested", "rename", "not-xml", "other-xml"]
+    ))
     if kind == "drop":
         del members[name]
     elif kind == "garbage":
@@ -200,6 +215,8 @@ def _member_edit(draw, members: dict[str, bytes]) -> None:
         members[draw(st.sampled_from(HOSTILE_PATHS))] = members.pop(name)
     elif kind == "not-xml":
         members[name] = b"<<this is not {xml}>>\x00" if draw(st.booleans()) else b"<a><b></a>"
+    elif kind == "other-xml":  # well-formed, but not the element the format expects
+        members[name] = draw(st.sampled_from([b"<a/>", b'<w:document xmlns:w="%s"/>' % WORD_NS, b"<html><p>Text.</p></html>"]))
 
 
 def _patch_headers(draw, data: bytes) -> bytes:
@@ -284,6 +301,7 @@ def test_damaged_docx(data, name):
 def test_undamaged_bases_are_read():
     """The fuzzed files start from readable ones (otherwise the fuzzing proves little)."""
     assert isinstance(outcome(build_zip(EPUB_MEMBERS), "book.epub"), Work)
-    assert isinstance(outcome(build_zip(docx_members()), "book.docx"), Work)
+    work = outcome(build_zip(docx_members()), "book.docx")
+    assert [c.title for c in work.chapters] == ["Chapter One", "Chapter Two"]
     for method in METHODS:
         assert outcome(build_zip(EPUB_MEMBERS, method)).source_format == "epub"

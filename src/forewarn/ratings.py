@@ -85,7 +85,8 @@ def _declared_level(rating: str | None) -> float | None:
     return _rules()["rating_levels"].get(rating.strip().lower())
 
 
-def _declared_words(declared: Declared) -> str:
+def describe_declared(declared: Declared) -> list[str]:
+    """What the author declared, in short phrases ("rated T", "warnings: ...")."""
     parts = []
     if declared.rating:
         parts.append(f"rated {declared.rating}")
@@ -93,7 +94,12 @@ def _declared_words(declared: Declared) -> str:
         parts.append("the author chose not to use archive warnings")
     elif declared.warnings:
         parts.append("warnings: " + ", ".join(declared.warnings))
-    else:
+    return parts
+
+
+def _declared_words(declared: Declared) -> str:
+    parts = describe_declared(declared)
+    if not (declared.warnings or declared.chose_not_to_warn):
         parts.append("no warnings")
     return "; ".join(parts)
 

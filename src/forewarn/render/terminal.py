@@ -7,7 +7,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..ratings import category_note_lead
+from ..ratings import category_note_lead, describe_declared
 from ..report import Finding, Location, Report
 from ..taxonomy import groups
 
@@ -54,14 +54,7 @@ def _details(finding: Finding, spoilers: bool, explain: bool) -> Text:
 
 
 def _declared(report: Report) -> Text | None:
-    declared = report.declared
-    parts = []
-    if declared.rating:
-        parts.append(f"rated {declared.rating}")
-    if declared.chose_not_to_warn:
-        parts.append("author chose not to use archive warnings")
-    elif declared.warnings:
-        parts.append("warnings: " + ", ".join(declared.warnings))
+    parts = describe_declared(report.declared)
     if not parts:
         return None
     return Text.assemble(("Declared by the author: ", "bold"), "; ".join(parts))
