@@ -305,3 +305,66 @@ def test_undamaged_bases_are_read():
     assert [c.title for c in work.chapters] == ["Chapter One", "Chapter Two"]
     for method in METHODS:
         assert outcome(build_zip(EPUB_MEMBERS, method)).source_format == "epub"
+
+
+# ----------------------------------------------------------------------------- crashes found by fuzzing
+
+
+def _corrupt_member_stream(method: int) -> bytes:
+    data = build_zip(EPUB_MEMBERS, method)
+    start = data.index(b"OEBPS/one.xhtml") + len("OEBPS/one.xhtml") + 10
+    return data[:start] + bytes(40) + data[start + 40 :]
+
+
+def _zip_version(data: bytes, version: int) -> bytes:
+    out = bytearray(data)
+    position = out.find(b"PK\x01\x02")
+    while position >= 0:
+        out[position + 6 : position + 8] = struct.pack("<H", version)
+        position = out.find(b"PK\x01\x02", position + 4)
+    return bytes(out)
+
+
+def _docx_with(member: str, data: bytes) -> bytes:
+    return build_zip({**docx_members(), member: data})
+
+
+REGRESSIONS = {
+    "corrupt LZMA member": _corrupt_member_stream(zipfile.ZIP_LZMA),
+    "corrupt bzip2 member": _corrupt_member_stream(zipfile.ZIP_BZIP2),
+    "zip version 10.0 (EPUB)": _zip_version(build_zip(EPUB_MEMBERS), 100),
+    "zip version 10.0 (DOCX)": _zip_version(build_zip(docx_members()), 100),
+    "document.xml of another kind": _docx_with("word/document.xml", b"<a/>"),
+    "document.xml without a body": _docx_with("word/document.xml", b'<w:document xmlns:w="%s"/>' % WORD_NS),
+    "core.xml of another kind": _docx_with("docProps/core.xml", b"<a/>"),
+    "styles.xml of another kind": _docx_with("word/styles.xml", b"<a/>"),
+}
+
+
+@pytest.mark.parametrize("data", REGRESSIONS.values(), ids=REGRESSIONS.keys())
+def test_damaged_containers_are_refused_in_one_line(data):
+    error = outcome(data, "book")
+    assert isinstance(error, InputError)
+    assert "not a readable" in str(error)
+
+
+def test_control_characters_next_to_a_dropped_script_are_read():
+    story = "The keeper climbed the stairs as the storm came in. " * 4
+    page = f"<html><body><p>{story}The lamp\x0c<script>x()</script>was lit.\x01</p></body></html>"
+    assert read_text(page).text.endswith("storm came in. The lamp was lit.")
+    assert outcome(page.encode(), "page.html").text.endswith("storm came in. The lamp was lit.")
+
+
+@pytest.mark.parametrize("blank", [b"", b"  \n", b'<?xml version="1.0"?>', b"<!-- blank page -->"])
+def test_a_blank_spine_document_does_not_refuse_the_book(blank):
+    work = outcome(build_zip({**EPUB_MEMBERS, "OEBPS/one.xhtml": blank}), "book.epub")
+    assert [c.title for c in work.chapters] == ["Two"]
+
+
+@pytest.mark.parametrize("unit", ["<div>", "<span>", "<p><font color=red>The storm came in."])
+def test_html_past_the_parser_depth_limit_is_refused_not_cut_short(unit):
+    """libxml2 stops at 255 levels and silently drops the rest; forewarn says so instead."""
+    page = "<html><body>" + unit * 400 + "<p>The storm came in.</p></body></html>"
+    error = outcome(page.encode(), "deep.html")
+    assert isinstance(error, InputError) and "nested over 255 levels" in str(error)
+    assert isinstance(outcome(build_zip({**EPUB_MEMBERS, "OEBPS/one.xhtml": page.encode()}, zipfile.ZIP_STORED)), InputError)

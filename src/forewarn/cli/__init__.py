@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import batch, categories, library, profile, scan, schema, serve, tag  # noqa: F401  (importing registers the commands)
+from . import batch, categories, library, profile, scan, schema, score, serve, tag  # noqa: F401  (importing registers the commands)
 from ._app import app, main
 
 __all__ = ["app", "main"]

@@ -24,8 +24,10 @@ def container_kind(data: bytes) -> str | None:
         return "epub"
     try:
         names = set(zipfile.ZipFile(BytesIO(data)).namelist())
-    except ZIP_ERRORS:
-        return "epub" if b"META-INF/container.xml" in data or b"mimetype" in data[:100] else "zip"
+    except ZIP_ERRORS:  # unreadable: guess from the member names so the error names the format
+        if b"META-INF/container.xml" in data or b"mimetype" in data[:100]:
+            return "epub"
+        return "docx" if b"word/document.xml" in data else "zip"
     if "word/document.xml" in names:
         return "docx"
     if "META-INF/container.xml" in names or "mimetype" in names:

@@ -22,21 +22,14 @@ def read_docx(data: bytes, name: str) -> Work:
     for member in book.names:
         if member.endswith(".xml"):
             refuse_entities(book.read(member).decode("utf-8", errors="replace"), name)
-    import docx  # python-docx; imported here so text-only use does not pay for it
-
     try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception:  # python-docx raises many types for broken packages
+        title, author, paragraphs = _extract(data)
+    except Exception:  # python-docx raises many types for broken packages, even while reading parts lazily
         raise InputError(f"{name} is not a readable DOCX (the file is damaged); open and save it again") from None
     builder = WorkBuilder("docx")
-    core = document.core_properties
-    builder.title = core.title or None
-    builder.authors = [core.author] if core.author else []
-    for paragraph in document.paragraphs:
-        text = paragraph.text.strip()
-        if not text:
-            continue
-        style = paragraph.style.name if paragraph.style is not None else ""
+    builder.title = title or None
+    builder.authors = [author] if author else []
+    for style, text in paragraphs:
         if style == "Title" and builder.title is None:
             builder.title = text
             continue
@@ -46,3 +39,18 @@ def read_docx(data: bytes, name: str) -> Work:
         else:
             add_story_block(builder, text)
     return finish(builder, name)
+
+
+def _extract(data: bytes) -> tuple[str, str, list[tuple[str, str]]]:
+    """(title, author, [(style name, stripped text) of each non-empty paragraph]) via python-docx."""
+    import docx  # python-docx; imported here so text-only use does not pay for it
+
+    document = docx.Document(io.BytesIO(data))
+    core = document.core_properties
+    paragraphs = []
+    for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        if text:
+            style = paragraph.style
+            paragraphs.append(((style.name if style is not None else None) or "", text))
+    return core.title, core.author, paragraphs

@@ -49,12 +49,22 @@ def parse_html(text: str, name: str) -> etree._Element:
         root = lxml.html.document_fromstring("<html><body></body></html>", parser=parser)
     except ValueError:
         raise InputError(f"{name} has no story text found; check that it is a story page") from None
+    if any(_over_limit(entry) for entry in parser.error_log):
+        raise InputError(
+            f"{name} is nested over 255 levels deep or has a 10 MB run of text (unclosed tags?), so part of it "
+            "cannot be read; fix the HTML or save the story as plain text"
+        )
     for element in list(root.iter(*_DROP)):
         element.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and "}" in element.tag:
             element.tag = element.tag.split("}", 1)[1]
     return root
+
+
+def _over_limit(entry: etree._LogEntry) -> bool:
+    """Whether libxml2 stopped at its depth or text-size limit (it then drops the rest silently)."""
+    return entry.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT or "Excessive depth" in entry.message
 
 
 def parse_xml(data: bytes, name: str, kind: str) -> etree._Element:
