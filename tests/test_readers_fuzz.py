@@ -89,7 +89,7 @@ def test_random_str_for_read_text(text):
 # ----------------------------------------------------------------------------- HTML
 
 TAGS = ["p", "div", "span", "h1", "h2", "h3", "h5", "br", "hr", "blockquote", "dl", "dt", "dd", "b", "a", "li", "table",
-        "td", "body", "html", "head", "title", "script", "style", "svg", "template", "x-tag", "ns:p"]
+        "td", "body", "html", "head", "title", "script", "style", "svg", "template", "x-tag", "ns:p", "a}", "x}p", "{ns}p"]
 ATTRIBUTES = ['class="userstuff"', 'id="preface"', 'class="tags"', 'class="heading"', 'id="chapters"', 'id="afterword"',
               'class="end notes"', 'id="endnotes1"', 'class="fff_chapter_title"', 'class="fff_chapter_notes"',
               'class="byline"', 'class="message"', "class", "id=", 'xmlns="http://www.w3.org/1999/xhtml"', "a='<p>'"]
@@ -368,3 +368,8 @@ def test_html_past_the_parser_depth_limit_is_refused_not_cut_short(unit):
     error = outcome(page.encode(), "deep.html")
     assert isinstance(error, InputError) and "nested over 255 levels" in str(error)
     assert isinstance(outcome(build_zip({**EPUB_MEMBERS, "OEBPS/one.xhtml": page.encode()}, zipfile.ZIP_STORED)), InputError)
+
+
+@pytest.mark.parametrize("tag", ["a}", "a}}", "x}b}", "ns}i", "a}<b", "x}<"])
+def test_junk_tag_names_with_a_brace_keep_their_text(tag):
+    assert read_text(f"<html><body><p>The storm <{tag}>came in.</p></body></html>").text == "The storm came in."

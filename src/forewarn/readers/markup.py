@@ -58,7 +58,10 @@ def parse_html(text: str, name: str) -> etree._Element:
         element.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and "}" in element.tag:
-            element.tag = element.tag.split("}", 1)[1]
+            try:
+                element.tag = element.tag.rsplit("}", 1)[1]
+            except ValueError:  # junk such as "<a}>" or "<a}<b>" leaves no valid name: keep its text
+                element.tag = "span"
     return root
 
 
