@@ -102,11 +102,16 @@ def build_report(work: Work, *, detectors: Sequence[Detector], spoilers: bool = 
     evidence = run_detectors(passages, detectors)
     findings = assess(work, passages, evidence, spoilers=spoilers, explain=explain)
     suggested = suggest(findings, work)
+    source_declared = work.declared
     declared = Declared(
-        rating=work.declared.rating,
-        warnings=list(work.declared.warnings),
-        tags=list(work.declared.tags),
-        chose_not_to_warn=work.declared.chose_not_to_warn,
+        rating=source_declared.rating,
+        warnings=list(source_declared.warnings),
+        tags=list(source_declared.tags),
+        chose_not_to_warn=source_declared.chose_not_to_warn,
+        fandoms=list(source_declared.fandoms),
+        relationships=list(source_declared.relationships),
+        characters=list(source_declared.characters),
+        summary=source_declared.summary,
     )
     support_data = _messages()["support"]
     found = {f.category for f in findings}

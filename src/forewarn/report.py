@@ -52,8 +52,12 @@ class Declared(_Model):
 
     rating: str | None = Field(None, description="Rating as written, e.g. 'T' or 'Teen And Up Audiences'.")
     warnings: list[str] = []
-    tags: list[str] = []
+    tags: list[str] = Field(default_factory=list, description="Additional tags (AO3 freeform tags, FFN genres).")
     chose_not_to_warn: bool = False
+    fandoms: list[str] = []
+    relationships: list[str] = []
+    characters: list[str] = []
+    summary: str | None = Field(None, description="The author's summary, as published with the work.")
 
 
 class Location(_Model):
