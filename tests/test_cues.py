@@ -222,3 +222,70 @@ def test_empty_input_gives_no_evidence() -> None:
     assert CueDetector().detect([]) == []
     blank = Passage(0, "", 0, 0, 0, 0, 0, 0, 0.0)
     assert CueDetector().detect([blank]) == []
+
+
+# Fan-fiction figures of speech and threats that are not a death, a killing or violence.
+FIC_FIGURATIVE = [
+    "You're going to be the death of me with all this complaining.",
+    "If you tell anyone I fell asleep in lecture, you're a dead man.",
+    "If you die, I'll kill you, Alex said, and Jamie laughed.",
+    "My mom is going to kill me when she sees the grade.",
+    "The exam was going to be murder, but at least we had a plan.",
+    "Say that again and I'll murder you. I'm going to kill you in your sleep.",
+    "The old oak in the yard finally died in the storm.",
+    "The storm killed the power at nine, so we lit candles.",
+]
+
+
+@pytest.mark.parametrize("sentence", FIC_FIGURATIVE)
+def test_fic_figures_and_threats_are_not_death_or_violence(sentence: str) -> None:
+    found = _found(sentence)
+    assert "death" not in found and "violence" not in found
+
+
+def test_real_killing_still_counts_next_to_a_threat() -> None:
+    assert "violence" in _found("\"I'll kill you,\" he snarled, and then he stabbed the guard twice.")
+    assert "violence" in _found("He killed her in the kitchen and ran.")
+
+
+def test_scars_alone_are_not_blood_or_gore() -> None:
+    evidence = _evidence("She pushed up her sleeve; the old scars on her forearm showed, pale lines.")[1]
+    assert not [e for e in evidence if e.category == "blood-gore"]
+
+
+def test_named_child_counts_as_a_child_with_a_child_word_nearby() -> None:
+    intro = "\n\n".join(["Little Pim ran to the gate.", "Little Pim laughed at the geese.",
+                         "Little Pim was afraid of the dark."])
+    death = intro + "\n\nThe poor child had been ill all week. That night Pim died in her arms."
+    assert "child-death" in _found(death)
+    # Without the names being cued as a child, "Pim died" is a death, not a child's death.
+    plain = _found("Pim had been ill all week. That night Pim died in her arms.")
+    assert "child-death" not in plain and "death" in plain
+
+
+def test_named_child_alone_is_only_weak_evidence() -> None:
+    intro = "\n\n".join(["Little Pim ran to the gate.", "Little Pim laughed at the geese.",
+                         "Little Pim was afraid of the dark."])
+    _, evidence = _evidence(intro + "\n\nYears later, Pim died in the war.")
+    assert all(e.score < THRESHOLD for e in evidence if e.category == "child-death")
+
+
+def test_implicit_suicide_methods_give_evidence() -> None:
+    assert "suicide" in _found("He opened the window and flung himself violently down onto the area railings.")
+    _, gas = _evidence("He stuffed his coat along the crack under the door. He turned the gas on again, "
+                       "but applied no match, and lay down.")
+    assert any(e.category == "suicide" and e.score >= 0.4 for e in gas)
+    _, poison = _evidence("On the table stood a glass of poison. She took the glass and drank off the remainder.")
+    assert any(e.category == "suicide" and e.score >= 0.25 for e in poison)
+    assert "suicide" in _found("He resolved to put an end to himself that night.")
+
+
+def test_jumping_in_to_save_someone_is_not_suicide() -> None:
+    _, evidence = _evidence("She threw herself into the river to save the drowning boy.")
+    assert not [e for e in evidence if e.category == "suicide"]
+
+
+def test_blows_to_a_child_need_a_child() -> None:
+    assert "child-abuse" in _found("The poor child was overwhelmed with blows, and the little girl was beaten every day.")
+    _, evidence = _evidence("The boxers traded heavy blows in the ring.")
+    assert not [e for e in evidence if e.category == "child-abuse"]

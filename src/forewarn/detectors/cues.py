@@ -37,6 +37,7 @@ class _Hit:
     start: int
     end: int
     severity: str
+    weight: float
 
 
 class _Text:
@@ -69,25 +70,31 @@ def _negated(engine: Engine, text: str, sentence_start: int, cue_start: int) -> 
     return bool(words) and engine.negation.search(" ".join(words)) is not None
 
 
-def _context_ok(rule: Rule, text: _Text, start: int, end: int, sentence: tuple[int, int]) -> bool:
+def _context_weight(engine: Engine, rule: Rule, text: _Text, start: int, end: int,
+                    sentence: tuple[int, int], names: re.Pattern[str] | None) -> float:
+    """The rule's weight if its context conditions hold (lowered when only a child name says who), else 0."""
     s_start, s_end = sentence
+    weight = rule.weight
     scope = (s_start, s_end) if rule.scope == "sentence" else (0, len(text.text))
     for required in rule.requires:
         if required.search(text.text, *scope) is None:
-            return False
+            return 0.0
     for forbidden in rule.forbids:
         if forbidden.search(text.text, s_start, s_end) is not None:
-            return False
+            return 0.0
     if rule.who is not None or rule.not_who is not None:
-        window = text.text[max(s_start, start - rule.who_before) : min(s_end, end + rule.who_after)]
+        window = text.text[max(scope[0], start - rule.who_before) : min(scope[1], end + rule.who_after)]
         if rule.who is not None and rule.who.search(window) is None:
-            return False
+            if not (rule.who_names and names is not None and names.search(window) is not None):
+                return 0.0
+            weight *= engine.name_factor
         if rule.not_who is not None and rule.not_who.search(window) is not None:
-            return False
-    return True
+            return 0.0
+    return weight
 
 
-def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text) -> list[_Hit]:
+def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text,
+          names: re.Pattern[str] | None) -> list[_Hit]:
     engine = book.engine
     figurative: list[tuple[int, int]] | None = None  # found on the first match only: it is costly
     hits: list[_Hit] = []
@@ -103,28 +110,29 @@ def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text
             sentence = text.sentence(start)
             if rule.negate and _negated(engine, text.text, sentence[0], start):
                 continue
-            if not _context_ok(rule, text, start, end, sentence):
+            weight = _context_weight(engine, rule, text, start, end, sentence, names)
+            if weight <= 0.0:
                 continue
             severity = rule.severity
             if severity != "mentioned" and engine.mention.search(text.text, *sentence) is not None:
                 severity = "mentioned"
-            hits.append(_Hit(rule, start, end, severity))
+            hits.append(_Hit(rule, start, end, severity, weight))
     return hits
 
 
 def _score(engine: Engine, hits: list[_Hit]) -> float:
     missing = 1.0
     seen: set[int] = set()
-    for hit in sorted(hits, key=lambda h: -h.rule.weight):
-        weight = hit.rule.weight * (engine.repeat_factor if id(hit.rule) in seen else 1.0)
+    for hit in sorted(hits, key=lambda h: -h.weight):
+        weight = hit.weight * (engine.repeat_factor if id(hit.rule) in seen else 1.0)
         seen.add(id(hit.rule))
         missing *= 1.0 - weight
     return min(engine.max_score, 1.0 - missing)
 
 
 def _severity(category: CategoryRules, text: _Text, hits: list[_Hit]) -> str:
-    strongest = max(h.rule.weight for h in hits)
-    ranked = max((h for h in hits if h.rule.weight >= strongest / 2), key=lambda h: severity_rank(h.severity))
+    strongest = max(h.weight for h in hits)
+    ranked = max((h for h in hits if h.weight >= strongest / 2), key=lambda h: severity_rank(h.severity))
     severity = ranked.severity
     if severity == "depicted":
         distinct = {(h.start, h.end) for h in hits if h.severity != "mentioned"}
@@ -137,7 +145,7 @@ def _severity(category: CategoryRules, text: _Text, hits: list[_Hit]) -> str:
 
 def _explain(hits: list[_Hit]) -> str:
     labels: list[str] = []
-    for hit in sorted(hits, key=lambda h: -h.rule.weight):
+    for hit in sorted(hits, key=lambda h: -h.weight):
         if hit.rule.label not in labels:
             labels.append(hit.rule.label)
     return "; ".join(labels[:3])
@@ -147,7 +155,7 @@ class CueDetector:
     """Lexicon detector with negation, figurative use, co-occurrence and subject checks."""
 
     name = "cues"
-    version = "1.0"  # bump when data/cues changes
+    version = "1.1"  # bump when data/cues changes
 
     def __init__(self) -> None:
         self._book = cue_book()
@@ -156,11 +164,12 @@ class CueDetector:
         """Return evidence for every (passage, category) whose cues fire."""
         book = self._book
         found: dict[str, list[tuple[Passage, _Text, list[_Hit]]]] = {}
+        names = child_names(book.engine, passages)
         for passage in passages:
             text = _Text(passage.text)
             for c_pos, rules in _candidates(book, text.text).items():
                 category = book.categories[c_pos]
-                hits = _hits(book, category, [category.rules[r] for r in sorted(rules)], text)
+                hits = _hits(book, category, [category.rules[r] for r in sorted(rules)], text, names)
                 if hits:
                     found.setdefault(category.id, []).append((passage, text, hits))
         words = sum(len(p.text.split()) for p in passages)
@@ -186,6 +195,27 @@ class CueDetector:
                 )
         evidence.sort(key=lambda e: (e.passage, e.category))
         return evidence
+
+
+def child_names(engine: Engine, passages: Sequence[Passage]) -> re.Pattern[str] | None:
+    """Names the work itself calls children ("little Eva", "the boy Gavroche"), as one pattern.
+
+    A name counts when the work cues it as a child at least ``child_name_min`` times; rules with
+    ``who_names = true`` then accept the name where they would accept a child word, so that a
+    named child's death or beating is recognised as happening to a child.
+    """
+    counts: dict[str, int] = {}
+    for passage in passages:
+        text = passage.text.translate(_FOLD)
+        for pattern in engine.child_names:
+            for match in pattern.finditer(text):
+                name = match.group("name").lower()
+                if name not in engine.name_stop:
+                    counts[name] = counts.get(name, 0) + 1
+    chosen = sorted(n for n, c in counts.items() if c >= engine.child_name_min)
+    if not chosen:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in chosen) + r")(?![\w])")
 
 
 def _candidates(book: CueBook, text: str) -> dict[int, set[int]]:
