@@ -115,3 +115,17 @@ def test_detect_returns_evidence_named_after_the_detector(detector):
 def test_empty_input_gives_no_evidence(detector):
     assert detector.detect([]) == []
     assert detector.encoder.encode([]).shape == (0, detector.encoder.dimension)
+
+
+def test_worker_pools_share_the_cores(monkeypatch):
+    from forewarn.detectors import learned
+
+    monkeypatch.setattr(learned.os, "cpu_count", lambda: 8)
+    monkeypatch.delenv(learned.THREADS_VARIABLE, raising=False)
+    assert learned.encoder_threads() == 4
+    learned.share_cores(8)
+    assert learned.encoder_threads() == 1
+    learned.share_cores(2)  # the first share (or the user's own setting) stays
+    assert learned.encoder_threads() == 1
+    monkeypatch.setenv(learned.THREADS_VARIABLE, "nonsense")
+    assert learned.encoder_threads() == 4

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 from distributed import Worker, WorkerPlugin
 
+from ..detectors.learned import share_cores
 from .pool import init_worker_inline
 from .scanner import ScanFunction, ScanOptions
 
@@ -18,5 +21,6 @@ class ScannerPlugin(WorkerPlugin):
         self.scan = scan
 
     def setup(self, worker: Worker) -> None:
-        """Build this worker's scanner (detectors loaded here, once)."""
+        """Build this worker's scanner (detectors loaded here, once); Dask's own threads share the cores."""
+        share_cores(os.cpu_count() or 1)
         init_worker_inline(self.options, self.scan)

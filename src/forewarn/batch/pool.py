@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
+from ..detectors.learned import share_cores
 from ..errors import ForewarnError
 from .scanner import Outcome, ScanFunction, Scanner, ScanOptions
 
@@ -27,13 +28,14 @@ R = TypeVar("R")
 _SCANNER: Scanner | None = None
 
 
-def init_worker(options: ScanOptions, scan: ScanFunction | None) -> None:
+def init_worker(options: ScanOptions, scan: ScanFunction | None, workers: int = 1) -> None:
     """Pool initializer: load the detectors once for this worker process.
 
-    The worker ignores Ctrl-C (the parent handles it) and exits on its own if the parent dies
-    (``kill -9``), so no orphan keeps scanning.
+    The worker ignores Ctrl-C (the parent handles it), exits on its own if the parent dies
+    (``kill -9``), so no orphan keeps scanning, and uses only its share of the cores for the model.
     """
     global _SCANNER
+    share_cores(workers)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _SCANNER = Scanner(options, scan)
@@ -80,7 +82,7 @@ def bounded_map(
         return
     pending: dict[Future[R], T] = {}
     source = iter(items)
-    executor = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(options, scan))
+    executor = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(options, scan, jobs))
     try:
         for item in take(source, jobs * inflight_per_worker):
             pending[executor.submit(task, item)] = item

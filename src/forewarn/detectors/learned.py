@@ -63,6 +63,23 @@ def load_settings() -> LearnedSettings:
     )
 
 
+THREADS_VARIABLE = "FOREWARN_THREADS"
+
+
+def encoder_threads() -> int:
+    """Threads the encoder may use: ``$FOREWARN_THREADS`` (set by worker pools), else up to 4 cores."""
+    configured = os.environ.get(THREADS_VARIABLE, "")
+    return int(configured) if configured.isdigit() and int(configured) > 0 else min(4, os.cpu_count() or 1)
+
+
+def share_cores(workers: int) -> None:
+    """Give each of ``workers`` processes its share of the cores, unless ``$FOREWARN_THREADS`` is set.
+
+    Call it in the worker before scanning.
+    """
+    os.environ.setdefault(THREADS_VARIABLE, str(max(1, (os.cpu_count() or 1) // max(1, workers))))
+
+
 class Encoder:
     """Sentence embeddings (L2-normalised, mean-pooled MiniLM) computed with ONNX Runtime."""
 
@@ -75,7 +92,7 @@ class Encoder:
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.no_padding()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.intra_op_num_threads = threads or encoder_threads()
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
         self.session = ort.InferenceSession(

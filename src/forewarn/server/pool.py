@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection
 import anyio
 import anyio.to_thread
 
+from ..detectors.learned import share_cores
 from ..errors import ForewarnError, InputError, UsageError
 from .intake import ScanJob
 
@@ -48,7 +49,7 @@ def resolve(target: str) -> Callable[..., object]:
     return getattr(importlib.import_module(module_name), attribute)
 
 
-def _worker_main(conn: Connection, target: str) -> None:
+def _worker_main(conn: Connection, target: str, workers: int) -> None:
     """Body of a worker process: load the scanner, warm it up, then answer jobs until EOF.
 
     Replies are ``(kind, text)``: ``ok`` with the report JSON, ``input``/``usage`` with the
@@ -56,6 +57,7 @@ def _worker_main(conn: Connection, target: str) -> None:
     (never its message, which could quote the story).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    share_cores(workers)
     scan = resolve(target)
     try:
         scan(WARM_UP_TEXT)
@@ -82,11 +84,11 @@ def _worker_main(conn: Connection, target: str) -> None:
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, context: multiprocessing.context.SpawnContext, target: str) -> None:
+    def __init__(self, context: multiprocessing.context.SpawnContext, target: str, workers: int) -> None:
         self.target = target
         self.conn, child_conn = context.Pipe()
         self.process = context.Process(
-            target=_worker_main, args=(child_conn, target), name="forewarn-scan", daemon=True
+            target=_worker_main, args=(child_conn, target, workers), name="forewarn-scan", daemon=True
         )
         self.process.start()
         child_conn.close()
@@ -192,7 +194,7 @@ class ScanPool:
             await anyio.to_thread.run_sync(worker.stop)
 
     def _start_worker(self) -> _Worker:
-        worker = _Worker(self._context, self.target)
+        worker = _Worker(self._context, self.target, self.size)
         worker.wait_ready(self.start_seconds)
         return worker
 
