@@ -49,3 +49,14 @@ def detectors_by_name(names: list[str]) -> list[Detector]:
 def default_detectors(thorough: bool = False) -> list[Detector]:
     """The detectors ``forewarn scan`` uses: the cue + MiniLM cascade (``thorough``: MiniLM reads every passage)."""
     return detectors_by_name(["thorough" if thorough else "cascade"])
+
+
+def preload() -> None:
+    """Load the models the default detectors may need now rather than on first use.
+
+    For long-running workers (the server): the first request is not slowed down and memory is
+    flat from the start.
+    """
+    from .learned import shared_detector
+
+    shared_detector().encoder  # noqa: B018 - the property loads the ONNX session

@@ -23,6 +23,7 @@ import anyio
 import anyio.to_thread
 
 from ..detectors.learned import share_cores
+from ..detectors.registry import preload
 from ..errors import ForewarnError, InputError, UsageError
 from .intake import ScanJob
 
@@ -58,6 +59,7 @@ def _worker_main(conn: Connection, target: str, workers: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     share_cores(workers)
+    preload()
     scan = resolve(target)
     try:
         scan(WARM_UP_TEXT)
