@@ -113,7 +113,7 @@ def test_ffn_notes_are_not_story_and_declare_rating_and_warnings():
     kinds = [n.kind for n in work.notes]
     assert kinds.count("author-note") == 3 and "disclaimer" in kinds and "rating" in kinds
     assert work.declared.rating == "T"
-    assert work.declared.warnings == ["self-harm", "grief", "loss"]
+    assert work.declared.warnings == ["violence", "self-harm", "grief", "loss"]  # "Rated T for violence." declares it
     assert not work.declared.chose_not_to_warn
 
 

@@ -35,11 +35,13 @@ def read_declared(note: str, declared: Declared) -> None:
         declared.chose_not_to_warn = True
         return
     empty = {value.casefold() for value in settings()["declared"]["empty_values"]}
+    lists = [m.group("list") for m in compiled("declared", "rated_for", re.I).finditer(note)]
     for line in note.splitlines():
         match = compiled("declared", "warnings", re.I).match(line)
-        if match is None:
-            continue
-        for item in re.split(r"[,;]", match.group("list")):
+        if match is not None:
+            lists.append(match.group("list"))
+    for listed in lists:
+        for item in re.split(r",|;|\band\b|&", listed):
             item = item.strip(" .")
             if item and item.casefold() not in empty and item not in declared.warnings:
                 declared.warnings.append(item)
