@@ -289,3 +289,50 @@ def test_blows_to_a_child_need_a_child() -> None:
     assert "child-abuse" in _found("The poor child was overwhelmed with blows, and the little girl was beaten every day.")
     _, evidence = _evidence("The boxers traded heavy blows in the ring.")
     assert not [e for e in evidence if e.category == "child-abuse"]
+
+
+# Version 1.2 rules: (category, positive that fires, near miss that stays silent).
+RULES_1_2 = [
+    ("abuse", "Her husband came home drunk. He grabbed her by the hair and dragged her across the kitchen.",
+     "Her husband came home late. They argued about money, then he apologised and made her tea."),
+    ("infidelity", "She had been deceiving her husband for months with a man from work.",
+     "He was cheating at cards again, and his girlfriend laughed at his terrible poker face."),
+    ("infidelity", "Her husband was away in Lyon. That night her lover came up the back stairs to her room.",
+     "Her lover had asked her father for permission to marry her."),
+    ("kidnapping", "The men seized the girl in the street and carried her off in a sack.",
+     "A short illness carried her off after a long winter."),
+    ("kidnapping", "For three weeks he kept her prisoner in the cellar.",
+     "I'm kidnapping your phone, she said, and ran off laughing with it."),
+    ("war", "The cavalry charged, and the regiment fell under the cannon and the bayonets of the enemy.",
+     "The council meeting was a war of words, and the mayor fired back at every attack on the budget."),
+    ("war", "The infantry opened fire, and the enemy columns were cut down by the artillery.",
+     "In history class they read about the cavalry and the cannon at Waterloo, and half the class fell asleep."),
+    ("sexual-assault", "She said no twice, but he would not stop and forced her to undress.",
+     "He pinned her down and tickled her until she begged for mercy, both of them laughing."),
+    ("animal-cruelty", "The cat struck the wall, breaking its spine, and dragged itself along the gutter.",
+     "Her first riding lesson was on a patient grey mare, and she brushed the horse down afterwards."),
+    ("animal-cruelty", "The boy was hanging a litter of puppies from the banister.",
+     "The boy was playing with a litter of puppies on the rug."),
+    ("addiction", "Ever since the funeral he had taken to drink, and he drank himself into a stupor every night.",
+     "They had two drinks at the party and switched to lemonade."),
+    ("addiction", "He was shaking with withdrawal, and the needle in his arm was all he could think about after the heroin.",
+     "She made a cash withdrawal at the bank."),
+    ("eating-disorder", "She hadn't eaten in three days, on purpose, because the scale said she was too fat.",
+     "He hadn't eaten in three days because he was lost in the mountains."),
+    ("self-harm", "He had been sh-free for two months, but the urge to cut was back.",
+     "Sh, it's okay, she whispered, and the urge to laugh passed."),
+    ("sexual-content", "He slid two fingers inside her and she arched against the sheets.",
+     "They held hands, kissed, cuddled on the sofa and slept in the same bed."),
+]
+
+
+@pytest.mark.parametrize(("category", "positive", "near_miss"), RULES_1_2)
+def test_rules_1_2_fire_and_stay_silent(category: str, positive: str, near_miss: str) -> None:
+    assert category in _found(positive)
+    assert category not in _found(near_miss)
+
+
+def test_burning_oneself_with_a_lighter_is_self_harm_not_suicide() -> None:
+    found = _found("He burned himself with a lighter, hating himself for it.")
+    assert "self-harm" in found
+    assert "suicide" not in found and "death" not in found
