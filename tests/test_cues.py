@@ -336,3 +336,10 @@ def test_burning_oneself_with_a_lighter_is_self_harm_not_suicide() -> None:
     found = _found("He burned himself with a lighter, hating himself for it.")
     assert "self-harm" in found
     assert "suicide" not in found and "death" not in found
+
+
+def test_hypothetical_killing_and_an_intensifying_herself_are_not_violence_or_suicide() -> None:
+    found = _found("She said it would only kill me if I didn't learn. She could have even killed me herself.")
+    assert "violence" not in found
+    assert "suicide" not in found
+    assert "suicide" in _found("That winter he shot himself in the barn.")
