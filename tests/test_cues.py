@@ -343,3 +343,16 @@ def test_hypothetical_killing_and_an_intensifying_herself_are_not_violence_or_su
     assert "violence" not in found
     assert "suicide" not in found
     assert "suicide" in _found("That winter he shot himself in the barn.")
+
+
+@pytest.mark.parametrize("text", [
+    "I-If you kill me in front of my lord you're a dead man.",
+    "You'll be executed, if he doesn't just kill you where you stand.",
+    "He really must be dying, she thought, but the healer only smiled.",
+    "We'll need to cut this doublet off to see the wound.",
+    "She stared at his still face while he slept.",
+])
+def test_threats_guesses_and_everyday_cutting_are_not_death_or_self_harm(text: str) -> None:
+    found = _found(text)
+    assert not {"death", "self-harm", "suicide"} & set(found), found
+    assert found.get("violence") != "depicted"
