@@ -356,3 +356,18 @@ def test_threats_guesses_and_everyday_cutting_are_not_death_or_self_harm(text: s
     found = _found(text)
     assert not {"death", "self-harm", "suicide"} & set(found), found
     assert found.get("violence") != "depicted"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Careful, Jacob told him, laughing a bit himself.", "self-harm"),
+    ("He waited at the flat like a lonely dog while Sherlock was shooting holes in the wall.", "animal-cruelty"),
+    ("Sherlock's arms are so thin, they fit easily in John's hands.", "body-image"),
+    ("Well, there goes Plan B.", "abortion"),
+])
+def test_everyday_phrases_are_not_findings(text: str, category: str) -> None:
+    assert category not in _found(text)
+
+
+def test_naming_a_category_is_a_mention_not_a_depiction() -> None:
+    assert _found("The headline read: Gay Men, Molest Here?").get("sexual-assault") in (None, "mentioned")
+    assert _found("The police were investigating the three linked suicides.").get("suicide") == "mentioned"

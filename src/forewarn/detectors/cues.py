@@ -155,7 +155,7 @@ class CueDetector:
     """Lexicon detector with negation, figurative use, co-occurrence and subject checks."""
 
     name = "cues"
-    version = "1.4"  # bump when data/cues changes
+    version = "1.5"  # bump when data/cues changes
 
     def __init__(self) -> None:
         self._book = cue_book()
