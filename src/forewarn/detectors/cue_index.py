@@ -47,18 +47,18 @@ _COMMON = frozenset(
 # A state is (tokens, current, done): finished tokens (a token ending in "\0" is a prefix),
 # the word being read, and whether enough has been read.
 _State = tuple[tuple[str, ...], str, bool]
-_budget = [3]  # how many leading words to read; lowered when a pattern has too many combinations
 
 
-def _push(tokens: tuple[str, ...], current: str) -> _State:
+def _push(tokens: tuple[str, ...], current: str, budget: int) -> _State:
+    """Finish the current word; the state is done once ``budget`` leading words are read."""
     tokens = tokens + (current,) if current else tokens
-    return tokens, "", len(tokens) >= _budget[0]
+    return tokens, "", len(tokens) >= budget
 
 
 _WILD = "wild"  # a run of word characters of unknown content (\\w+, \\d*)
 
 
-def _step(states: set[_State], text: str | None) -> set[_State]:
+def _step(states: set[_State], text: str | None, budget: int) -> set[_State]:
     """Append one character to every open state (None: any character, _WILD: any word characters)."""
     out: set[_State] = set()
     for tokens, current, done in states:
@@ -71,7 +71,7 @@ def _step(states: set[_State], text: str | None) -> set[_State]:
         elif _WORD_CHAR.match(text):
             out.add((tokens, current if "\0" in current else current + text, False))
         else:
-            out.add(_push(tokens, current))
+            out.add(_push(tokens, current, budget))
     if len(out) > _MAX_STATES:
         raise _Open
     return out
@@ -96,41 +96,41 @@ def _class_chars(items: list) -> list[str] | None:
     return chars
 
 
-def _expand(items, states: set[_State]) -> set[_State]:
+def _expand(items, states: set[_State], budget: int) -> set[_State]:
     for op, arg in items:
         if all(done for _, _, done in states):
             return states
         if op is _c.LITERAL:
-            states = _step(states, chr(arg))
+            states = _step(states, chr(arg), budget)
         elif op is _c.IN:
             chars = _class_chars(arg)
             if chars is None:
-                states = _step(states, _WILD if _word_class(arg) else None)
+                states = _step(states, _WILD if _word_class(arg) else None, budget)
             else:
-                states = set().union(*(_step(states, ch) for ch in chars))
+                states = set().union(*(_step(states, ch, budget) for ch in chars))
         elif op is _c.SUBPATTERN:
-            states = _expand(arg[-1], states)
+            states = _expand(arg[-1], states, budget)
         elif op is _c.BRANCH:
-            states = set().union(*(_expand(alt, states) for alt in arg[1]))
+            states = set().union(*(_expand(alt, states, budget) for alt in arg[1]))
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
             low, high, sub = arg
             for _ in range(low):
-                states = _expand(sub, states)
+                states = _expand(sub, states, budget)
             if high is _c.MAXREPEAT or high - low > 3:
                 word_run = len(sub) == 1 and sub[0][0] is _c.IN and _word_class(sub[0][1])
-                states = _step(states, _WILD if word_run else None)
+                states = _step(states, _WILD if word_run else None, budget)
             else:
                 collected = set(states)
                 for _ in range(high - low):
-                    states = _expand(sub, states)
+                    states = _expand(sub, states, budget)
                     collected |= states
                 states = collected
         elif op is _c.AT and arg in (_c.AT_BOUNDARY, _c.AT_UNI_BOUNDARY):
-            states = {s if s[2] else _push(s[0], s[1]) for s in states}  # \b ends a word
+            states = {s if s[2] else _push(s[0], s[1], budget) for s in states}  # \b ends a word
         elif op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
             continue
         else:
-            states = _step(states, None)
+            states = _step(states, None, budget)
         if len(states) > _MAX_STATES:
             raise _Open
     return states
@@ -149,10 +149,9 @@ def triggers(pattern: str) -> Triggers | None:
         parsed = _sre.parse(pattern)
     except re.error:
         return None
-    for budget in (3, 2, 1):
-        _budget[0] = budget
+    for budget in (3, 2, 1):  # leading words to read; fewer when a pattern has too many combinations
         try:
-            states = _expand(parsed, {((), "", False)})
+            states = _expand(parsed, {((), "", False)}, budget)
             break
         except (_Open, RecursionError):
             continue
@@ -162,7 +161,7 @@ def triggers(pattern: str) -> Triggers | None:
     prefixes: set[str] = set()
     for tokens, current, done in states:
         if not done:
-            tokens = _push(tokens, current)[0]
+            tokens = _push(tokens, current, budget)[0]
         if not tokens:
             return None
         usable = [t for t in tokens if not t.endswith("\0") or len(t) > 3]
