@@ -68,3 +68,8 @@ def test_quote_is_shortened():
     text = "Short one. " + "A very long sentence " * 10 + "ends here."
     quote = quote_around(text, 15, 40)
     assert len(quote) == 40 and quote.endswith("…")
+
+
+def test_quote_spans_hard_wrapped_lines_but_not_paragraphs():
+    text = "Title\n\nThe old man walked\nslowly home. Then he slept."
+    assert quote_around(text, text.index("slowly"), 100) == "The old man walked slowly home."

@@ -101,10 +101,13 @@ def _merge(hits: list[_Hit], gap: int) -> list[list[_Hit]]:
 
 
 def quote_around(text: str, offset: int, limit: int) -> str:
-    """The sentence of ``text`` that contains ``offset``, shortened to ``limit`` characters."""
+    """The sentence of ``text`` that contains ``offset``, shortened to ``limit`` characters.
+
+    A sentence ends at . ! ? or a blank line (single line breaks are hard wrapping, not ends).
+    """
     start = max(text.rfind(".", 0, offset), text.rfind("!", 0, offset), text.rfind("?", 0, offset),
-                text.rfind("\n", 0, offset)) + 1
-    ends = [i for i in (text.find(c, offset) for c in ".!?\n") if i != -1]
+                text.rfind("\n\n", 0, offset) + 1) + 1
+    ends = [i for i in (text.find(c, offset) for c in (".", "!", "?", "\n\n")) if i != -1]
     end = min(ends) + 1 if ends else len(text)
     sentence = " ".join(text[start:end].split())
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"

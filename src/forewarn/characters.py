@@ -19,6 +19,12 @@ def _settings() -> tuple[int, float, int, frozenset[str]]:
     return int(data["top"]), float(data["min_share"]), int(data["min_count"]), frozenset(data["not_names"])
 
 
+@cache
+def _death_patterns() -> tuple[str, str, str]:
+    data = load_data_toml("characters.toml")
+    return data["death_after_name"], data["death_before_name"], data["death_possessive"]
+
+
 def names_in(text: str) -> Counter[str]:
     """Counts of capitalised mid-sentence words in ``text`` (possessive 's removed)."""
     _, _, _, not_names = _settings()
@@ -43,6 +49,12 @@ def main_characters(work: Work) -> set[str]:
     return {name for name, count in ranked if count >= floor}
 
 
-def names_a_main_character(work: Work, start: int, end: int, main: set[str]) -> bool:
-    """Whether the text between ``start`` and ``end`` names one of ``main``."""
-    return bool(main & set(names_in(work.text[start:end])))
+def main_character_dies(work: Work, start: int, end: int, main: set[str]) -> bool:
+    """Whether the text between ``start`` and ``end`` ties one of ``main`` to a death."""
+    if not main:
+        return False
+    after, before, possessive = _death_patterns()
+    names = "|".join(re.escape(name) for name in sorted(main))
+    pattern = rf"\b(?:{names})(?:'s)?{after}|{before}(?:{names})\b|\b(?:{names}){possessive}"
+    text = " ".join(work.text[start:end].replace("’", "'").split())
+    return re.search(pattern, text) is not None

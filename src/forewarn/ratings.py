@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from .characters import main_characters, names_a_main_character
+from .characters import main_character_dies, main_characters
 from .report import Declared, Finding, Suggested, UnderWarning
 from .taxonomy import load_data_toml, severity_rank
 from .work import Work
@@ -48,7 +48,7 @@ def _major_character_death(rule: dict, findings: dict[str, Finding], work: Work)
         if finding is None:
             continue
         for location in finding.locations:
-            if severity_rank(location.severity) >= severity_rank(condition.min) and names_a_main_character(
+            if severity_rank(location.severity) >= severity_rank(condition.min) and main_character_dies(
                 work, location.char_start, location.char_end, main
             ):
                 return True
