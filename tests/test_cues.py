@@ -371,3 +371,66 @@ def test_everyday_phrases_are_not_findings(text: str, category: str) -> None:
 def test_naming_a_category_is_a_mention_not_a_depiction() -> None:
     assert _found("The headline read: Gay Men, Molest Here?").get("sexual-assault") in (None, "mentioned")
     assert _found("The police were investigating the three linked suicides.").get("suicide") == "mentioned"
+
+
+def _categories(text: str) -> set[str]:
+    """Every category with any cue evidence at all, however weak."""
+    return {e.category for e in _evidence(text)[1]}
+
+
+# Everyday modern (fan-fiction) phrases once flagged, each with the category it was wrongly in.
+EVERYDAY_FIC = [
+    ("Rey had murdered that exam, and she was celebrating with a latte.", "violence"),
+    ("She stabbed the brownie with a plastic fork and moaned.", "violence"),
+    ("Mom stabbed her steak with great dignity.", "violence"),
+    ("Mom stabbed her steak with great dignity.", "blood-gore"),
+    ("Ben laughed, a strangled laugh that turned into a cough.", "violence"),
+    ("Hit me up if you want another one.", "violence"),
+    ("Her heart was beating like a drum.", "violence"),
+    ("Strong legs. Steady hands. A beating heart.", "violence"),
+    ("Rey was dying of laughter by the time he recovered.", "death"),
+    ("Priya executed her famous plan: one question each, rapid fire.", "death"),
+    ("The plot twist killed me.", "violence"),
+    ("This heat is killing me.", "violence"),
+    ("The teacher handed back the exams and I bombed mine.", "war"),
+    ("Stop torturing me with these spoilers!", "violence"),
+    ("He tortured himself with the question all night.", "violence"),
+    ("The tent fought her every step of the way.", "violence"),
+    ("She hit her head on the cupboard door and swore.", "violence"),
+    ("My brother tackled me onto the couch and we wrestled like kids.", "violence"),
+    ("The kids were beating each other with pool noodles.", "child-abuse"),
+    ("The kids were beating each other with pool noodles.", "violence"),
+    ("The baby was kicking all night and Lena couldn't sleep.", "child-abuse"),
+    ("He buried his face in her neck and breathed her in.", "death"),
+    ("His teammates buried him in a pile on the grass.", "death"),
+    ("She wrote her number in purple ink that bled into the paper.", "blood-gore"),
+    ("Amara drew blood for a routine test and put a plaster on his arm.", "blood-gore"),
+    ("Marcus was OCD about his color-coded notes.", "mental-illness"),
+    ("I'm so addicted to this show, I watched six episodes last night.", "addiction"),
+    ("The sun was high over the training yard.", "addiction"),
+    ("The stakes were high and the crowd was loud.", "addiction"),
+    ("He smashed the vase against the floor in frustration.", "addiction"),
+    ("We wasted no time getting to the beach.", "addiction"),
+    ("The drunk text he sent at 2am was mortifying.", "addiction"),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), EVERYDAY_FIC)
+def test_everyday_fic_phrases_give_no_evidence(text: str, category: str) -> None:
+    assert category not in _categories(text)
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("He stabbed her with a kitchen knife.", "violence"),
+    ("They buried her husband on a grey Tuesday.", "death"),
+    ("We got completely wasted at the party and he threw up in the cab.", "addiction"),
+    ("The baby was kicked across the room by her drunken father.", "child-abuse"),
+])
+def test_literal_uses_next_to_the_figures_still_count(text: str, category: str) -> None:
+    assert category in _categories(text)
+
+
+def test_hospital_setting_words_alone_are_not_graphic() -> None:
+    text = ("Nurse Amara checked the patient's IV. The ward was quiet. Mr. Okafor was recovering from knee "
+            "surgery in the hospital, the doctor said, and the nurse brought his medication.")
+    assert _found(text).get("medical") == "depicted"

@@ -135,7 +135,9 @@ def _severity(category: CategoryRules, text: _Text, hits: list[_Hit]) -> str:
     ranked = max((h for h in hits if h.weight >= strongest / 2), key=lambda h: severity_rank(h.severity))
     severity = ranked.severity
     if severity == "depicted":
-        distinct = {(h.start, h.end) for h in hits if h.severity != "mentioned"}
+        # Only cues near the strongest one count towards "many cues": setting words ("nurse",
+        # "ward") piling up in a passage are not detail.
+        distinct = {(h.start, h.end) for h in hits if h.severity != "mentioned" and h.weight >= strongest / 2}
         if len(distinct) >= category.graphic_hits or (
             category.graphic is not None and category.graphic.search(text.text) is not None
         ):
@@ -155,7 +157,7 @@ class CueDetector:
     """Lexicon detector with negation, figurative use, co-occurrence and subject checks."""
 
     name = "cues"
-    version = "1.5"  # bump when data/cues changes
+    version = "1.6"  # bump when data/cues changes
 
     def __init__(self) -> None:
         self._book = cue_book()
