@@ -434,3 +434,10 @@ def test_hospital_setting_words_alone_are_not_graphic() -> None:
     text = ("Nurse Amara checked the patient's IV. The ward was quiet. Mr. Okafor was recovering from knee "
             "surgery in the hospital, the doctor said, and the nurse brought his medication.")
     assert _found(text).get("medical") == "depicted"
+
+
+def test_underage_needs_an_age_not_just_a_child_or_a_thrusting_gable() -> None:
+    text = ("A sinister block of building thrust forward its gable on the street. "
+            "A child ran past, and the man trampled calmly over her.")
+    assert "underage" not in _found(text)
+    assert "underage" not in _found("He had a minor injury and was naked in the shower.")

@@ -157,7 +157,7 @@ class CueDetector:
     """Lexicon detector with negation, figurative use, co-occurrence and subject checks."""
 
     name = "cues"
-    version = "1.6"  # bump when data/cues changes
+    version = "1.7"  # bump when data/cues changes
 
     def __init__(self) -> None:
         self._book = cue_book()
