@@ -13,9 +13,9 @@ from .assess import assess
 from .detectors.base import Detector, Evidence, Passage
 from .detectors.registry import default_detectors, detectors_by_name
 from .errors import InputError, UsageError
-from .profile import Profile, load_profile, parse_avoid, verdict
+from .profile import Profile, reader_profile, verdict
 from .ratings import suggest, under_warnings
-from .readers import read_bytes, read_path, read_text
+from .readers import read_bytes, read_path, read_text, story_extensions
 from .report import (
     ChapterInfo,
     Declared,
@@ -31,8 +31,6 @@ from .work import Work
 
 ScanSource = str | os.PathLike | bytes | bytearray
 
-_PATH_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub", ".docx", ".text")
-
 
 @cache
 def _messages() -> dict:
@@ -41,7 +39,7 @@ def _messages() -> dict:
 
 def _looks_like_path(text: str) -> bool:
     return "\n" not in text and len(text) < 4096 and (
-        text == "-" or Path(text).suffix.lower() in _PATH_SUFFIXES or os.path.exists(text)
+        text == "-" or Path(text).suffix.lower() in story_extensions() or os.path.exists(text)
     )
 
 
@@ -85,14 +83,6 @@ def run_detectors(passages: Sequence[Passage], detectors: Sequence[Detector]) ->
     for detector in detectors:
         evidence.extend(detector.detect(passages))
     return evidence
-
-
-def _profile(avoid: str | Sequence[str] | None, profile: Profile | str | Path | None) -> Profile | None:
-    chosen = profile if isinstance(profile, Profile) else (load_profile(profile) if profile else None)
-    if avoid:
-        extra = parse_avoid(avoid if isinstance(avoid, str) else list(avoid))
-        chosen = chosen.merged(extra) if chosen else extra
-    return chosen if chosen and chosen.avoid else None
 
 
 def build_report(work: Work, *, detectors: Sequence[Detector], spoilers: bool = False,
@@ -161,7 +151,7 @@ def scan(
     ``explain`` the reasons detectors fired, ``thorough`` runs the learned model on every passage.
     Raises InputError for input that is not a readable story and UsageError for bad options.
     """
-    chosen_profile = _profile(avoid, profile)
+    chosen_profile = reader_profile(avoid, profile)
     chosen_detectors = _resolve_detectors(detectors, thorough)
     work = read_work(source, name=name, format=format, max_bytes=max_bytes)
     if not work.paragraphs:

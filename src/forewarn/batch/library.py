@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from ..readers import story_extensions
 from ..taxonomy import load_data_toml
 from .hashing import file_hash
 from .pool import bounded_map, scan_file
@@ -69,7 +70,7 @@ def default_store(root: Path) -> Path:
 
 def discover(root: Path) -> list[LibraryItem]:
     """Every file under ``root`` that forewarn reads, sorted; hidden folders are skipped."""
-    extensions = set(settings()["extensions"])
+    extensions = story_extensions()
     items = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))

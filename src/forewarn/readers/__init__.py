@@ -13,6 +13,7 @@ from pathlib import Path, PurePath
 
 from ..errors import InputError
 from ..work import Work
+from .config import story_extensions
 from .decode import SUPPORTED, decode
 from .detect import container_kind, is_html, looks_like_markdown
 from .limits import default_max_bytes, read_file, read_stream, too_large
@@ -36,7 +37,7 @@ _FAMILIES = {"txt": "text", "text": "text", "ffn-text": "text", "gutenberg": "te
              "md": "markdown", "html": "html", "ao3-html": "html", "epub": "epub", "ao3-epub": "epub",
              "fanficfare-epub": "epub", "docx": "docx"}
 
-__all__ = ["FORMATS", "read_bytes", "read_path", "read_text"]
+__all__ = ["FORMATS", "read_bytes", "read_path", "read_text", "story_extensions"]
 
 
 def read_path(path: str | os.PathLike[str], *, format: str | None = None, max_bytes: int | None = None) -> Work:

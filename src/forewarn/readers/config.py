@@ -24,6 +24,11 @@ def settings() -> dict:
     return load_data_toml("readers.toml")
 
 
+def story_extensions() -> frozenset[str]:
+    """File name endings of the formats forewarn reads (lower-case, with the dot)."""
+    return frozenset(settings()["story_extensions"])
+
+
 def limit(name: str) -> int | float:
     """One value of the ``[limits]`` table."""
     return settings()["limits"][name]

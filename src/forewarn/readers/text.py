@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..errors import InputError
 from ..work import Chapter, Declared, Note, Paragraph, Work
 from .config import compiled, heading_patterns, scene_break_patterns, text_setting
+from .decode import SUPPORTED
 from .notes import note_kind, read_declared
 
 _DIVISIONS = ("volume", "book")
@@ -349,7 +350,7 @@ def read_plain(text: str, *, markdown: bool = False, name: str = "the input") ->
     )
 
 
-_HINT = "check that it is a story (forewarn reads .txt .md .html .epub .docx)"
+_HINT = f"check that it is a story ({SUPPORTED})"
 
 
 def _markdown_title(blocks: list[_Block]) -> str | None:
