@@ -10,6 +10,7 @@ The profile file is TOML in the user's config directory (``forewarn profile-path
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +84,25 @@ def load_profile(path: str | Path | None = None) -> Profile:
     for category, severity in avoid.items():
         _check(category, str(severity), str(target))
     return Profile({k: str(v) for k, v in avoid.items()})
+
+
+def reader_profile(
+    avoid: str | Sequence[str] | None = None,
+    profile: Profile | str | Path | None = None,
+    *,
+    use_default_file: bool = False,
+) -> Profile | None:
+    """The profile a scan holds its report against: ``profile`` (a Profile or a TOML file; else the
+    default file when ``use_default_file``) plus ``avoid``; None when nothing is to be avoided."""
+    if isinstance(profile, Profile):
+        chosen = profile
+    elif profile:
+        chosen = load_profile(profile)
+    else:
+        chosen = load_profile() if use_default_file else Profile()
+    if avoid:
+        chosen = chosen.merged(parse_avoid(avoid if isinstance(avoid, str) else list(avoid)))
+    return chosen if chosen.avoid else None
 
 
 def verdict(report: Report, profile: Profile) -> Verdict:

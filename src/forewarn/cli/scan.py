@@ -11,19 +11,12 @@ from rich.console import Console
 
 from ..errors import UsageError
 from ..pipeline import scan
-from ..profile import Profile, load_profile, parse_avoid
+from ..profile import reader_profile
 from ..render.terminal import print_report
 from ..report import Report
 from ..taxonomy import parse_category_list
 from ._app import app
 from ._errors import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK, attempt, usage_errors
-
-
-def _reader_profile(avoid: Optional[str], profile: Optional[Path], use_profile: bool) -> Profile | None:
-    chosen = load_profile(profile) if profile else (load_profile() if use_profile else Profile())
-    if avoid:
-        chosen = chosen.merged(parse_avoid(avoid))
-    return chosen if chosen.avoid else None
 
 
 def _fail_on(value: Optional[str]) -> list[str]:
@@ -59,7 +52,7 @@ def scan_command(
 ) -> None:
     """Scan stories and report their hard content: category, severity and where, without spoilers."""
     with usage_errors():
-        reader_profile = _reader_profile(avoid, profile, use_profile)
+        chosen_profile = reader_profile(avoid, profile, use_default_file=use_profile)
         fail_categories = _fail_on(fail_on)
     max_bytes = int(max_size * 1024 * 1024) if max_size else None
     console = Console(highlight=False)
@@ -67,7 +60,7 @@ def scan_command(
     failed = False
     for index, file in enumerate(files):
         report = attempt(
-            lambda file=file: scan(file if file == "-" else Path(file), profile=reader_profile, spoilers=spoilers, explain=explain,
+            lambda file=file: scan(file if file == "-" else Path(file), profile=chosen_profile, spoilers=spoilers, explain=explain,
                                    thorough=thorough, detectors=detector, format=format, max_bytes=max_bytes),
             "stdin" if file == "-" else file,
         )
