@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,25 +32,88 @@ class Head:
         return 1.0 / (1.0 + np.exp(-(embeddings @ self.weights + self.bias)))
 
 
-def fit_head(x: np.ndarray, target: np.ndarray, c: float = 1.0, weight: np.ndarray | None = None) -> Head:
-    """Fit a balanced logistic head on soft targets (each row counts as yes with weight t, no with 1-t)."""
+AO3_SOURCE = "ao3"
+# Where a category has labelled AO3 passages, every other source together gets this share of the
+# training weight (the AO3 passages get 1.0): enough to teach book and social-media language, too
+# little to move the heads' operating point on fiction passages (see docs/benchmarks.md, section 2).
+OTHER_SHARE = 0.1
+# The AO3 block is class-balanced, so 0.5 is a head's balanced operating point on fiction passages:
+# the threshold at which `forewarn score-passages` labels a passage with an AO3-trained category.
+PASSAGE_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """Training rows that share one weight budget: embeddings, soft targets, per-row trust, block share."""
+
+    x: np.ndarray
+    target: np.ndarray
+    weight: np.ndarray
+    share: float
+
+
+def fit_head(blocks: Sequence[Block], c: float = 1.0) -> Head:
+    """Fit a logistic head on soft targets (each row counts as yes with weight t, no with 1-t).
+
+    Inside each block, yes and no get equal weight mass (``share / 2`` each), so every block is
+    class-balanced and 0.5 is the head's balanced operating point on the main block.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    weight = np.ones(len(x)) if weight is None else weight
-    xs = np.concatenate([x, x])
-    ys = np.concatenate([np.ones(len(x)), np.zeros(len(x))])
-    ws = np.concatenate([target * weight, (1 - target) * weight])
-    keep = ws > 0
-    xs, ys, ws = xs[keep], ys[keep], ws[keep]
-    pos, neg = ws[ys == 1].sum(), ws[ys == 0].sum()
-    ws = np.where(ys == 1, ws * len(ws) / (2 * pos), ws * len(ws) / (2 * neg))
-    model = LogisticRegression(C=c, max_iter=2000)
-    model.fit(xs, ys, sample_weight=ws)
+    xs, ys, ws = [], [], []
+    for block in blocks:
+        yes, no = block.target * block.weight, (1 - block.target) * block.weight
+        for label, mass in ((1.0, yes), (0.0, no)):
+            if mass.sum() > 0:
+                xs.append(block.x)
+                ys.append(np.full(len(block.x), label))
+                ws.append(mass / mass.sum() * block.share / 2)
+    x, y, w = np.concatenate(xs), np.concatenate(ys), np.concatenate(ws)
+    keep = w > 0
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit(x[keep], y[keep], sample_weight=w[keep] / w[keep].mean())
     return Head(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
 
 
+def category_blocks(rows: Sequence[td.Example], embeddings: np.ndarray) -> list[Block]:
+    """One category's examples as blocks: AO3 passages (share 1) and the rest (OTHER_SHARE), or one block.
+
+    ``embeddings`` holds one row per example, in order.
+    """
+    target = np.array([e.target for e in rows])
+    weight = np.array([e.weight for e in rows])
+    ao3 = np.array([e.source == AO3_SOURCE for e in rows])
+    if not ao3.any() or ao3.all():
+        return [Block(embeddings, target, weight, 1.0)]
+    return [
+        Block(embeddings[ao3], target[ao3], weight[ao3], 1.0),
+        Block(embeddings[~ao3], target[~ao3], weight[~ao3], OTHER_SHARE),
+    ]
+
+
+def other_examples(data: Path) -> list[td.Example]:
+    """Every training source except the AO3 passages."""
+    return (
+        td.hatecheck(data)
+        + td.cssrs(data)
+        + td.written(ROOT / "benchmarks" / "annotations" / "written_examples.toml", data)
+        + td.book_negatives(data, training_books(data)[0], per_book=150)
+    )
+
+
+def training_books(data: Path) -> tuple[set[str], set[str]]:
+    """The dev books split in two: even-indexed ones give training negatives, odd-indexed ones calibrate."""
+    books = sorted(p.stem for p in (data / "books" / "texts").glob("*.txt"))
+    return set(books[0::2]), set(books[1::2])
+
+
+def calibration_negatives(data: Path) -> list[td.Example]:
+    """Held-out book paragraphs asserted free of a category, for the scan thresholds."""
+    return td.book_negatives(data, training_books(data)[1], per_book=300, seed=1)
+
+
 def calibrate(probabilities: np.ndarray, quantile: float, low: float, high: float, fallback: float) -> float:
-    """The decision threshold: a high quantile of held-out negatives' probabilities, clipped.
+    """The scan threshold: a high quantile of held-out negatives' probabilities, clipped.
 
     ``fallback`` serves categories with no held-out negatives (books assert none for them).
     """
@@ -58,12 +122,15 @@ def calibrate(probabilities: np.ndarray, quantile: float, low: float, high: floa
     return float(np.clip(np.quantile(probabilities, quantile), low, high))
 
 
-def write_thresholds(path: Path, thresholds: dict[str, float], command: str) -> None:
-    """Rewrite learned.toml's [thresholds] table, keeping the settings above it."""
+def write_thresholds(path: Path, thresholds: dict[str, float], passage_thresholds: dict[str, float],
+                     command: str) -> None:
+    """Rewrite learned.toml's [thresholds] and [passage_thresholds] tables, keeping the settings above them."""
     text = path.read_text(encoding="utf-8")
-    head = text.split("[thresholds]")[0].rstrip() + "\n\n"
+    head = text.split("\n[thresholds]\n")[0].rstrip() + "\n"
     lines = ["[thresholds]", f"# Written by: {command}"]
-    lines += [f'{category} = {value:.3f}' for category, value in thresholds.items()]
+    lines += [f"{category} = {value:.3f}" for category, value in thresholds.items()]
+    lines += ["", "[passage_thresholds]", f"# Written by: {command}"]
+    lines += [f"{category} = {value:.3f}" for category, value in passage_thresholds.items()]
     path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -79,27 +146,18 @@ def main() -> None:
 
     from forewarn.taxonomy import category_ids
 
-    books = sorted(p.stem for p in (args.data / "books" / "texts").glob("*.txt"))
-    train_books, calibration_books = set(books[0::2]), set(books[1::2])
-    examples = (
-        td.ao3(args.data)
-        + td.hatecheck(args.data)
-        + td.cssrs(args.data)
-        + td.written(ROOT / "benchmarks" / "annotations" / "written_examples.toml", args.data)
-        + td.book_negatives(args.data, train_books, per_book=150)
-    )
-    held_out = td.book_negatives(args.data, calibration_books, per_book=300, seed=1)
+    examples = td.ao3(args.data) + other_examples(args.data)
+    held_out = calibration_negatives(args.data)
     texts = sorted({e.text for e in examples} | {e.text for e in held_out})
     index = {t: i for i, t in enumerate(texts)}
     embeddings = td.embed_cached(texts, args.cache / "train.npy")
 
-    weights, biases, thresholds = [], [], {}
+    weights, biases, thresholds, passage_thresholds = [], [], {}, {}
     for category in category_ids():
         rows = [e for e in examples if e.category == category]
-        x = embeddings[[index[e.text] for e in rows]]
-        head = fit_head(
-            x, np.array([e.target for e in rows]), c=args.c, weight=np.array([e.weight for e in rows])
-        )
+        head = fit_head(category_blocks(rows, embeddings[[index[e.text] for e in rows]]), c=args.c)
+        if any(e.source == AO3_SOURCE for e in rows):
+            passage_thresholds[category] = PASSAGE_THRESHOLD
         negatives = embeddings[[index[e.text] for e in held_out if e.category == category]]
         thresholds[category] = calibrate(head.probability(negatives), args.quantile, 0.5, 0.95, 0.8)
         weights.append(head.weights)
@@ -113,7 +171,7 @@ def main() -> None:
         weights=np.stack(weights).astype(np.float32),
         bias=np.array(biases, dtype=np.float32),
     )
-    write_thresholds(args.settings, thresholds, "python " + " ".join(sys.argv))
+    write_thresholds(args.settings, thresholds, passage_thresholds, "python " + " ".join(sys.argv))
 
 
 if __name__ == "__main__":

@@ -60,9 +60,21 @@ def test_thresholds_file_names_only_known_categories_with_probabilities():
     assert settings.threshold("no-such-category") == settings.default_threshold
 
 
+def test_passage_thresholds_cover_the_categories_with_labelled_fiction_and_fall_back_to_scan_ones():
+    settings = learned.load_settings()
+    assert {"violence", "war", "death", "kidnapping", "misogyny", "homophobia", "racism", "ableism"} <= set(
+        settings.passage_thresholds
+    )
+    assert all(0.0 < value < 1.0 for value in settings.passage_thresholds.values())
+    # A passage judged alone never needs more than a scan over thousands of passages does.
+    assert all(value <= settings.threshold(c) for c, value in settings.passage_thresholds.items())
+    assert "self-harm" not in settings.passage_thresholds
+    assert settings.passage_threshold("self-harm") == settings.threshold("self-harm")
+
+
 def test_thresholds_file_with_unknown_category_is_refused(monkeypatch):
     fake = {"max_tokens": 256, "batch_size": 8, "default_threshold": 0.7, "report_floor": 0.3,
-            "thresholds": {"not-a-category": 0.5}}
+            "thresholds": {}, "passage_thresholds": {"not-a-category": 0.5}}
     monkeypatch.setattr(learned, "load_data_toml", lambda name: fake)
     learned.load_settings.cache_clear()
     try:

@@ -29,6 +29,20 @@ def test_score_passages_gives_every_category_and_consistent_labels():
     assert results[0]["scores"]["war"] > results[1]["scores"]["war"]
 
 
+def test_labels_follow_the_passage_thresholds_not_the_scan_ones(monkeypatch):
+    from dataclasses import replace
+
+    from forewarn.detectors.learned import shared_detector
+
+    detector = shared_detector()
+    strict_scan = replace(detector.settings, thresholds={"war": 0.999}, passage_thresholds={"war": 0.01})
+    monkeypatch.setattr(detector, "settings", strict_scan)
+    assert "war" in score_passages([TEA])[0]["labels"]
+    strict_passage = replace(detector.settings, thresholds={"war": 0.01}, passage_thresholds={"war": 0.999})
+    monkeypatch.setattr(detector, "settings", strict_passage)
+    assert "war" not in score_passages([WAR])[0]["labels"]
+
+
 def test_score_passages_refuses_a_bare_string():
     with pytest.raises(InputError):
         score_passages(WAR)  # type: ignore[arg-type]

@@ -16,7 +16,10 @@ def score_passages_command(
     source: str = typer.Argument(..., metavar="IN.jsonl", help='Lines {"id": ..., "text": ...}; "-" reads stdin.'),
     output: str = typer.Option("-", "--output", "-o", metavar="OUT.jsonl", help='Where to write; "-" is stdout.'),
 ) -> None:
-    """Score each passage for every category: writes {"id", "scores", "labels"} lines."""
+    """Score each passage for every category: writes {"id", "scores", "labels"} lines.
+
+    Labels are the categories at or above their passage threshold (a passage judged on its own).
+    """
     from ..scoring import score_jsonl
 
     try:

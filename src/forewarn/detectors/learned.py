@@ -2,7 +2,8 @@
 
 Everything loads from the files shipped in ``forewarn/models`` (see its MODEL_CARD.md): the
 encoder graph, its ``tokenizer.json``, the trained heads (``heads.npz``) and the per-category
-decision thresholds (``data/learned.toml``). Only ONNX Runtime, ``tokenizers`` and NumPy run
+decision thresholds (``data/learned.toml``): one for a passage judged on its own (``score-passages``)
+and a stricter one for scans, where a novel's thousands of passages multiply every false alarm. Only ONNX Runtime, ``tokenizers`` and NumPy run
 here; nothing is fetched from a network, and PyTorch is never imported.
 """
 
@@ -39,10 +40,19 @@ class LearnedSettings:
     default_threshold: float
     thresholds: dict[str, float]
     report_floor: float
+    passage_thresholds: dict[str, float]
 
     def threshold(self, category: str) -> float:
-        """The probability at which this category counts as present in a passage."""
+        """The probability at which a scan counts this category as present in a passage."""
         return self.thresholds.get(category, self.default_threshold)
+
+    def passage_threshold(self, category: str) -> float:
+        """The probability at which one passage judged on its own is labelled with this category.
+
+        Categories trained on labelled fiction passages have their own (balanced) operating point;
+        the others fall back to the scan threshold.
+        """
+        return self.passage_thresholds.get(category, self.threshold(category))
 
 
 @cache
@@ -51,7 +61,8 @@ def load_settings() -> LearnedSettings:
     data = load_data_toml("learned.toml")
     known = set(category_ids())
     thresholds = {k: float(v) for k, v in data.get("thresholds", {}).items()}
-    unknown = sorted(set(thresholds) - known)
+    passage_thresholds = {k: float(v) for k, v in data.get("passage_thresholds", {}).items()}
+    unknown = sorted((set(thresholds) | set(passage_thresholds)) - known)
     if unknown:
         raise ValueError(f"learned.toml names unknown categories: {', '.join(unknown)}")
     return LearnedSettings(
@@ -60,6 +71,7 @@ def load_settings() -> LearnedSettings:
         default_threshold=float(data["default_threshold"]),
         thresholds=thresholds,
         report_floor=float(data["report_floor"]),
+        passage_thresholds=passage_thresholds,
     )
 
 
@@ -123,13 +135,18 @@ class Encoder:
 class Heads:
     """One logistic-regression head per category over the sentence embedding."""
 
-    def __init__(self, path: Path | None = None):
-        with np.load(path or models_dir() / HEADS_FILE, allow_pickle=False) as data:
-            self.categories: list[str] = [str(c) for c in data["categories"]]
-            self.weights = data["weights"].astype(np.float32)
-            self.bias = data["bias"].astype(np.float32)
+    def __init__(self, categories: Sequence[str], weights: np.ndarray, bias: np.ndarray):
+        self.categories: list[str] = [str(c) for c in categories]
+        self.weights = np.asarray(weights, dtype=np.float32)
+        self.bias = np.asarray(bias, dtype=np.float32)
         if self.weights.shape[0] != len(self.categories) or self.bias.shape != (len(self.categories),):
-            raise ValueError("heads.npz: weights and categories do not match")
+            raise ValueError("heads: weights and categories do not match")
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Heads:
+        """The heads stored in ``path`` (default: the ``heads.npz`` shipped with forewarn)."""
+        with np.load(path or models_dir() / HEADS_FILE, allow_pickle=False) as data:
+            return cls(data["categories"], data["weights"], data["bias"])
 
     def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
         """Per-category probabilities, shape (len(embeddings), len(categories))."""
@@ -153,7 +170,7 @@ class LearnedDetector:
     def __init__(self, encoder: Encoder | None = None, heads: Heads | None = None):
         self.settings = load_settings()
         self._encoder = encoder
-        self.heads = heads or Heads()
+        self.heads = heads or Heads.load()
 
     @property
     def encoder(self) -> Encoder:
