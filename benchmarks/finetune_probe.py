@@ -21,21 +21,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from passages import PER_CLASS, WARNINGS, gold, load_passages, soft  # noqa: E402
+from passages import WARNINGS, draw_test_sample, gold, load_passages, soft  # noqa: E402
 
 
 def test_samples(rows: list[dict], y: np.ndarray, seed: int, ood: bool) -> list[np.ndarray]:
     """Per warning, the balanced test sample ``passages.py`` draws for this seed."""
     warning = np.array([r["warning"] for r in rows])
     set_id = np.array([r["set_id"] for r in rows])
-    samples = []
-    for w in WARNINGS:
-        rng = np.random.default_rng(seed)
-        pool = (warning == w) & (set_id == 1) if ood else warning == w
-        pos, neg = np.flatnonzero(pool & (y == 1)), np.flatnonzero(pool & (y == 0))
-        k = min(PER_CLASS, len(pos), len(neg))
-        samples.append(np.concatenate([rng.choice(pos, k, replace=False), rng.choice(neg, k, replace=False)]))
-    return samples
+    return [draw_test_sample((warning == w) & (set_id == 1) if ood else warning == w, y, seed) for w in WARNINGS]
 
 
 def main() -> None:
@@ -83,10 +76,8 @@ def main() -> None:
         train = (set_id == 0) if args.ood else np.ones(len(rows), bool)
         train[np.concatenate(tests)] = False
         train_idx = np.flatnonzero(train)
-        balance = torch.tensor([
-            (1 - target[train_idx[warning_of[train_idx] == k]]).sum() / target[train_idx[warning_of[train_idx] == k]].sum()
-            for k in range(len(WARNINGS))
-        ], dtype=torch.float32)
+        own = [target[train_idx[warning_of[train_idx] == k]] for k in range(len(WARNINGS))]
+        balance = torch.tensor([(1 - t).sum() / t.sum() for t in own], dtype=torch.float32)
         model = Classifier()
         optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
         steps = args.epochs * int(np.ceil(len(train_idx) / batch))

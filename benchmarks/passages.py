@@ -39,11 +39,11 @@ import train_data as td  # noqa: E402
 from train_heads import (  # noqa: E402
     AO3_SOURCE,
     PASSAGE_THRESHOLD,
-    calibrate,
     calibration_negatives,
     category_blocks,
     fit_head,
     other_examples,
+    scan_threshold,
 )
 
 WARNINGS = ("violence", "war", "death", "abduction", "misogyny", "homophobia", "racism", "ableism")
@@ -62,6 +62,15 @@ def gold(rows: list[dict], minority: bool) -> np.ndarray:
     """1 where the passage is positive under majority (>=2 votes) or minority (>=1 vote) gold."""
     need = 1 if minority else 2
     return np.array([int(sum(r["labels"]) >= need) for r in rows])
+
+
+def draw_test_sample(pool: np.ndarray, y: np.ndarray, seed: int) -> np.ndarray:
+    """Indices of a balanced test sample from ``pool``: PER_CLASS positives and negatives (fewer when
+    the pool has fewer), drawn with a generator seeded by ``seed``."""
+    rng = np.random.default_rng(seed)
+    pos, neg = np.flatnonzero(pool & (y == 1)), np.flatnonzero(pool & (y == 0))
+    k = min(PER_CLASS, len(pos), len(neg))
+    return np.concatenate([rng.choice(pos, k, replace=False), rng.choice(neg, k, replace=False)])
 
 
 def soft(rows: list[dict], minority: bool) -> np.ndarray:
@@ -116,7 +125,6 @@ class CachedEncoder:
 
 def scan_predictions(texts: list[str], category: str, head, threshold: float, encoder: CachedEncoder) -> dict:
     """Per scan mode, 1 where scanning the text as a story reports ``category``."""
-    import forewarn
     from forewarn.detectors.cascade import CascadeDetector
     from forewarn.detectors.cues import CueDetector
     from forewarn.detectors.learned import Heads, LearnedDetector
@@ -132,13 +140,15 @@ def scan_predictions(texts: list[str], category: str, head, threshold: float, en
     }
     out = {}
     for mode, detector in detectors.items():
-        out[mode] = np.array([int(category in scanned_categories(forewarn, text, detector)) for text in texts])
+        out[mode] = np.array([int(category in scanned_categories(text, detector)) for text in texts])
     return out
 
 
-def scanned_categories(forewarn, text: str, detector) -> set[str]:
+def scanned_categories(text: str, detector) -> set[str]:
     """Categories a scan of ``text`` reports; none when forewarn refuses the text as having no story
     (3 of the 2,893 passages are a disclaimer or warning note only)."""
+    import forewarn
+
     try:
         return {f.category for f in forewarn.scan(text, detectors=[detector]).findings}
     except forewarn.InputError:
@@ -171,20 +181,17 @@ def run(corpus: Corpus, minority: bool, ood: bool, c: float, encoder: CachedEnco
         pool = in_w & (set_id == 1) if ood else in_w
         scores: dict[str, list[tuple[float, float, float]]] = {m: [] for m in modes}
         for seed in range(RESAMPLES):
-            rng = np.random.default_rng(seed)
-            pos = np.flatnonzero(pool & (y == 1))
-            neg = np.flatnonzero(pool & (y == 0))
-            k = min(PER_CLASS, len(pos), len(neg))
-            test = np.concatenate([rng.choice(pos, k, replace=False), rng.choice(neg, k, replace=False)])
+            test = draw_test_sample(pool, y, seed)
             train = in_w & (set_id == 0) if ood else in_w.copy()
             train[test] = False
-            ao3 = [td.Example(rows[i]["text"], category, float(target[i]), 1.0, AO3_SOURCE) for i in np.flatnonzero(train)]
+            ao3 = [td.Example(rows[i]["text"], category, float(target[i]), 1.0, AO3_SOURCE)
+                   for i in np.flatnonzero(train)]
             embeddings = np.concatenate([corpus.passages[train], other_embeddings])
             head = fit_head(category_blocks(ao3 + others, embeddings), c=c)
             truth = y[test]
             predictions = {"passage": (head.probability(corpus.passages[test]) >= PASSAGE_THRESHOLD).astype(int)}
             if encoder:
-                threshold = calibrate(head.probability(negatives), 0.995, 0.5, 0.95, 0.8)
+                threshold = scan_threshold(head, negatives)
                 texts = [rows[i]["text"] for i in test]
                 predictions |= scan_predictions(texts, category, head, threshold, encoder)
             for mode, pred in predictions.items():
@@ -197,7 +204,7 @@ def run(corpus: Corpus, minority: bool, ood: bool, c: float, encoder: CachedEnco
                 "f1": float(np.mean([s[2] for s in got])),
             }
             for mode, got in scores.items()
-        } | {"test_per_class": int(k)}
+        } | {"test_per_class": len(test) // 2}
     return {
         "gold": "minority" if minority else "majority",
         "split": "out-of-distribution" if ood else "in-distribution",

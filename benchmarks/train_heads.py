@@ -112,14 +112,17 @@ def calibration_negatives(data: Path) -> list[td.Example]:
     return td.book_negatives(data, training_books(data)[1], per_book=300, seed=1)
 
 
-def calibrate(probabilities: np.ndarray, quantile: float, low: float, high: float, fallback: float) -> float:
-    """The scan threshold: a high quantile of held-out negatives' probabilities, clipped.
+SCAN_QUANTILE = 0.995  # of held-out book negatives' probabilities
 
-    ``fallback`` serves categories with no held-out negatives (books assert none for them).
+
+def scan_threshold(head: Head, negatives: np.ndarray, quantile: float = SCAN_QUANTILE) -> float:
+    """The scan threshold: a high quantile of held-out negatives' probabilities, clipped to 0.5..0.95.
+
+    Categories with no held-out negatives (books assert none for them) get 0.8.
     """
-    if len(probabilities) == 0:
-        return fallback
-    return float(np.clip(np.quantile(probabilities, quantile), low, high))
+    if len(negatives) == 0:
+        return 0.8
+    return float(np.clip(np.quantile(head.probability(negatives), quantile), 0.5, 0.95))
 
 
 def write_thresholds(path: Path, thresholds: dict[str, float], passage_thresholds: dict[str, float],
@@ -141,7 +144,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "forewarn" / "models" / "heads.npz")
     parser.add_argument("--settings", type=Path, default=ROOT / "src" / "forewarn" / "data" / "learned.toml")
     parser.add_argument("--c", type=float, default=1.0)
-    parser.add_argument("--quantile", type=float, default=0.995, help="of held-out book negatives")
+    parser.add_argument("--quantile", type=float, default=SCAN_QUANTILE, help="of held-out book negatives")
     args = parser.parse_args()
 
     from forewarn.taxonomy import category_ids
@@ -159,12 +162,13 @@ def main() -> None:
         if any(e.source == AO3_SOURCE for e in rows):
             passage_thresholds[category] = PASSAGE_THRESHOLD
         negatives = embeddings[[index[e.text] for e in held_out if e.category == category]]
-        thresholds[category] = calibrate(head.probability(negatives), args.quantile, 0.5, 0.95, 0.8)
+        thresholds[category] = scan_threshold(head, negatives, args.quantile)
         weights.append(head.weights)
         biases.append(head.bias)
         sources = sorted({e.source.split("-")[0] for e in rows})
         positives = sum(e.target >= 0.5 for e in rows)
-        print(f"{category:16} n={len(rows):5} pos={positives:5} threshold={thresholds[category]:.2f} {','.join(sources)}")
+        print(f"{category:16} n={len(rows):5} pos={positives:5} threshold={thresholds[category]:.2f} "
+              f"{','.join(sources)}")
     np.savez_compressed(
         args.out,
         categories=np.array(category_ids()),

@@ -72,9 +72,10 @@ def test_passage_thresholds_cover_the_categories_with_labelled_fiction_and_fall_
     assert settings.passage_threshold("self-harm") == settings.threshold("self-harm")
 
 
-def test_thresholds_file_with_unknown_category_is_refused(monkeypatch):
+@pytest.mark.parametrize("table", ["thresholds", "passage_thresholds"])
+def test_thresholds_file_with_unknown_category_is_refused(monkeypatch, table):
     fake = {"max_tokens": 256, "batch_size": 8, "default_threshold": 0.7, "report_floor": 0.3,
-            "thresholds": {}, "passage_thresholds": {"not-a-category": 0.5}}
+            table: {"not-a-category": 0.5}}
     monkeypatch.setattr(learned, "load_data_toml", lambda name: fake)
     learned.load_settings.cache_clear()
     try:

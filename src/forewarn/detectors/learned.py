@@ -3,8 +3,9 @@
 Everything loads from the files shipped in ``forewarn/models`` (see its MODEL_CARD.md): the
 encoder graph, its ``tokenizer.json``, the trained heads (``heads.npz``) and the per-category
 decision thresholds (``data/learned.toml``): one for a passage judged on its own (``score-passages``)
-and a stricter one for scans, where a novel's thousands of passages multiply every false alarm. Only ONNX Runtime, ``tokenizers`` and NumPy run
-here; nothing is fetched from a network, and PyTorch is never imported.
+and a stricter one for scans, where a novel's thousands of passages multiply every false alarm. Only
+ONNX Runtime, ``tokenizers`` and NumPy run here; nothing is fetched from a network, and PyTorch is
+never imported.
 """
 
 from __future__ import annotations
