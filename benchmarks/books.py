@@ -30,7 +30,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 import forewarn
+from corpus.splits import split_of
 from forewarn.detectors.cues import CueDetector
 
 NEAR_CHARS = 3000
@@ -83,9 +86,7 @@ def scan(path: Path, mode: str):
     """Run forewarn on one book in the chosen mode."""
     if mode == "cues":
         return forewarn.scan(str(path), detectors=[CueDetector()])
-    if mode == "thorough":
-        return forewarn.scan(str(path), thorough=True)
-    return forewarn.scan(str(path))
+    return forewarn.scan(str(path), thorough=mode == "thorough")
 
 
 def _chapter_matches(report, anchor: int, label: str) -> int | None:
@@ -168,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return 0 (or 2 when the data folder is missing)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/books")
-    parser.add_argument("--mode", choices=("cues", "cascade", "thorough"), default="cues")
+    parser.add_argument("--mode", choices=("cues", "learned", "thorough"), default="learned")
+    parser.add_argument("--held-out", action="store_true",
+                        help="only books outside the corpus train split (the learned heads never saw them)")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--books", help="comma-separated PG ids (default: all)")
     parser.add_argument("--misses", action="store_true", help="list missed events and false alarms")
@@ -181,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     chosen = set(args.books.split(",")) if args.books else None
     paths = sorted((args.data / "texts").glob("*.txt"), key=lambda p: int(p.stem))
     paths = [p for p in paths if chosen is None or p.stem in chosen]
+    if args.held_out:
+        paths = [p for p in paths if split_of(f"book-{p.stem}") != "train"]
     all_events, all_negatives, details = [], [], []
     words = 0
     elapsed = 0.0
@@ -199,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         details += [f"alarm {book.pgid} {n[0]}" for n in negative_rows if n[1]]
         print(f"{book.pgid}: {report.work.words} words, {len(report.findings)} categories", file=sys.stderr)
     header = (
-        f"Book benchmark, mode `{args.mode}`, {len(paths)} books, {date.today().isoformat()}, "
+        f"Book benchmark, mode `{args.mode}`, {len(paths)} books{' (held out)' if args.held_out else ''}, {date.today().isoformat()}, "
         f"{platform.python_implementation()} {platform.python_version()}: {words:,} words in {elapsed:.1f} s "
         f"({words / max(elapsed, 1e-9):,.0f} words/s, reading + segmenting + detecting + assessing).\n"
     )

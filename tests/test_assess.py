@@ -7,6 +7,7 @@ from .conftest import build_work
 SETTINGS = AssessSettings(
     default_threshold=0.5, thresholds={"strong-language": 0.8}, merge_gap_paragraphs=1,
     prolonged_passages=3, prolonged_categories=frozenset({"violence"}), quote_chars=40,
+    single_passage_score=0.8, min_passages=2,
 )
 
 
@@ -24,6 +25,19 @@ def test_below_threshold_evidence_is_not_a_finding():
     passages = segment(work)
     evidence = [Evidence("death", 0.49, 0, "t", "depicted"), Evidence("strong-language", 0.7, 0, "t")]
     assert assess(work, passages, evidence, settings=SETTINGS) == []
+
+
+def test_a_work_needs_one_strong_passage_or_several_moderate_ones():
+    work = _work()
+    passages = segment(work)
+    one_moderate = [Evidence("death", 0.7, 0, "t", "depicted")]
+    assert assess(work, passages, one_moderate, settings=SETTINGS) == []
+    one_strong = [Evidence("death", 0.85, 0, "t", "depicted")]
+    assert [f.category for f in assess(work, passages, one_strong, settings=SETTINGS)] == ["death"]
+    two_moderate = one_moderate + [Evidence("death", 0.6, 1, "t", "mentioned")]
+    assert [f.category for f in assess(work, passages, two_moderate, settings=SETTINGS)] == ["death"]
+    same_passage_twice = one_moderate + [Evidence("death", 0.6, 0, "u", "mentioned")]
+    assert assess(work, passages, same_passage_twice, settings=SETTINGS) == []
 
 
 def test_neighbouring_passages_merge_and_far_ones_do_not():

@@ -40,7 +40,7 @@ def test_runtime_never_imports_torch_or_transformers():
     code = (
         "import sys; from forewarn.detectors.learned import LearnedDetector;"
         "LearnedDetector().probabilities(['a short line']);"
-        "bad=[m for m in ('torch','transformers','sentence_transformers') if m in sys.modules];"
+        "bad=[m for m in ('torch','transformers','sentence_transformers','sklearn') if m in sys.modules];"
         "print(','.join(bad))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -48,46 +48,66 @@ def test_runtime_never_imports_torch_or_transformers():
 
 
 def test_model_files_ship_inside_the_package():
-    for name in (learned.ENCODER_FILE, learned.TOKENIZER_FILE, learned.HEADS_FILE):
+    for name in (learned.ENCODER_FILE, learned.TOKENIZER_FILE, learned.HEADS_FILE, learned.WORDS_FILE):
         assert (learned.models_dir() / name).is_file()
 
 
-def test_thresholds_file_names_only_known_categories_with_probabilities():
+def test_every_category_has_a_probability_threshold():
     settings = learned.load_settings()
-    assert set(settings.thresholds) <= set(category_ids())
+    assert set(settings.thresholds) == set(category_ids())
     assert all(0.0 < value < 1.0 for value in settings.thresholds.values())
-    assert 0.0 < settings.default_threshold < 1.0
-    assert settings.threshold("no-such-category") == settings.default_threshold
 
 
-def test_passage_thresholds_cover_the_categories_with_labelled_fiction_and_fall_back_to_scan_ones():
-    settings = learned.load_settings()
-    assert {"violence", "war", "death", "kidnapping", "misogyny", "homophobia", "racism", "ableism"} <= set(
-        settings.passage_thresholds
-    )
-    assert all(0.0 < value < 1.0 for value in settings.passage_thresholds.values())
-    # A passage judged alone never needs more than a scan over thousands of passages does.
-    assert all(value <= settings.threshold(c) for c, value in settings.passage_thresholds.items())
-    assert "self-harm" not in settings.passage_thresholds
-    assert settings.passage_threshold("self-harm") == settings.threshold("self-harm")
-
-
-@pytest.mark.parametrize("table", ["thresholds", "passage_thresholds"])
-def test_thresholds_file_with_unknown_category_is_refused(monkeypatch, table):
-    fake = {"max_tokens": 256, "batch_size": 8, "default_threshold": 0.7, "report_floor": 0.3,
-            table: {"not-a-category": 0.5}}
+@pytest.mark.parametrize("thresholds, message", [
+    ({**{c: 0.5 for c in category_ids()}, "not-a-category": 0.5}, "not-a-category"),
+    ({c: 0.5 for c in category_ids() if c != "suicide"}, "suicide"),
+])
+def test_thresholds_file_with_unknown_or_missing_category_is_refused(monkeypatch, thresholds, message):
+    fake = {"max_tokens": 256, "batch_size": 8, "full_read_words": 1000, "report_floor": 0.3,
+            "first_stage": 0.5, "thresholds": thresholds}
     monkeypatch.setattr(learned, "load_data_toml", lambda name: fake)
     learned.load_settings.cache_clear()
     try:
-        with pytest.raises(ValueError, match="not-a-category"):
+        with pytest.raises(ValueError, match=message):
             learned.load_settings()
     finally:
         learned.load_settings.cache_clear()
 
 
+def test_write_thresholds_replaces_the_first_stage_and_the_table_only(tmp_path):
+    path = tmp_path / "learned.toml"
+    path.write_text("max_tokens = 256\nfirst_stage = 0.5\n\n[thresholds]\nwar = 0.1\n", encoding="utf-8")
+    learned.write_thresholds(path, 0.125, {"war": 0.25, "death": 0.5}, "note")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("max_tokens = 256\nfirst_stage = 0.1250\n")
+    assert "war = 0.2500" in text and "death = 0.5000" in text and "war = 0.1\n" not in text
+
+
 def test_heads_cover_every_category(detector):
     assert detector.categories == category_ids()
-    assert detector.heads.weights.shape == (len(category_ids()), detector.encoder.dimension)
+    assert detector.heads.weights.shape[0] == len(category_ids())
+    assert detector.heads.hidden_weights.shape[1] == detector.encoder.dimension
+
+
+def test_heads_refuse_a_severity_head_of_the_wrong_shape(detector):
+    arrays = {name: getattr(detector.heads, name) for name in
+              ("hidden_weights", "hidden_bias", "weights", "bias", "severity_bias")}
+    arrays["severity_weights"] = np.zeros((3, 5), dtype=np.float32)
+    with pytest.raises(ValueError, match="severity"):
+        learned.Heads(category_ids(), arrays)
+
+
+def test_version_is_derived_from_the_model_files(detector, tmp_path, monkeypatch):
+    import shutil
+
+    for name in (learned.ENCODER_FILE, learned.TOKENIZER_FILE, learned.HEADS_FILE, learned.WORDS_FILE):
+        shutil.copy(learned.models_dir() / name, tmp_path / name)
+    assert learned.model_fingerprint(tmp_path) == learned.model_fingerprint()
+    with (tmp_path / learned.HEADS_FILE).open("ab") as handle:
+        handle.write(b"retrained")
+    assert learned.model_fingerprint(tmp_path) != learned.model_fingerprint()
+    assert detector.version.startswith(learned.model_fingerprint())
+    assert learned.shared_detector(thorough=True).version.endswith("-thorough")
 
 
 @pytest.mark.parametrize("threshold", [0.5, 0.8])
@@ -120,9 +140,46 @@ def test_detect_returns_evidence_named_after_the_detector(detector):
         "They had tea and cake on the lawn and talked about the new curtains.",
     )
     evidence = detector.detect(passages)
-    assert all(e.detector == "minilm" and e.passage in (0, 1) for e in evidence)
+    assert all(e.detector == "learned" and e.passage in (0, 1) for e in evidence)
+    assert all(e.severity in learned.SEVERITIES for e in evidence)
     assert any(e.category == "war" and e.passage == 0 and e.score >= 0.5 for e in evidence)
     assert all(e.score >= detector.settings.report_floor for e in evidence)
+
+
+def test_long_works_go_through_the_first_stage_unless_thorough(detector, monkeypatch):
+    from dataclasses import replace
+
+    passages = _passages("The army shelled the city.", "They had tea and cake.", "The battle raged.")
+    gate = np.array([0.9, 0.1, 0.6])
+    monkeypatch.setattr(detector, "settings", replace(detector.settings, full_read_words=5, first_stage=0.5))
+    assert detector.to_read(passages, gate) == [0, 2]
+    thorough = learned.LearnedDetector(encoder=detector.encoder, heads=detector.heads,
+                                       words=detector.words, thorough=True)
+    monkeypatch.setattr(thorough, "settings", detector.settings)
+    assert thorough.to_read(passages, gate) == [0, 1, 2]
+    monkeypatch.setattr(detector, "settings", replace(detector.settings, full_read_words=10_000))
+    assert detector.to_read(passages, gate) == [0, 1, 2]
+
+
+def test_word_features_are_lower_cased_words_and_word_pairs():
+    from forewarn.detectors.words import terms
+
+    assert terms("She cut, she CUT a line.") == {"she": 2, "cut": 2, "line": 1, "she cut": 2, "cut she": 1,
+                                                 "cut line": 1}
+
+
+def test_word_model_scores_known_terms_and_its_gate():
+    from forewarn.detectors.words import WordModel
+
+    model = WordModel(["razor", "tea"], idf=np.array([1.0, 1.0]), weights=np.array([[8.0, -8.0]]),
+                      bias=np.array([0.0]), gate_weights=np.array([0.0, 0.0]), gate_bias=3.0)
+    probabilities, gate = model.scores(["the razor", "the tea", "nothing known"])
+    assert probabilities[0, 0] > 0.99 and probabilities[1, 0] < 0.01
+    assert probabilities[2, 0] == pytest.approx(0.5)
+    assert gate == pytest.approx([1 / (1 + np.exp(-3.0))] * 3, rel=1e-5)
+    with pytest.raises(ValueError, match="do not match"):
+        WordModel(["razor"], idf=np.array([1.0, 1.0]), weights=np.array([[1.0]]), bias=np.array([0.0]),
+                  gate_weights=np.array([0.0]), gate_bias=0.0)
 
 
 def test_empty_input_gives_no_evidence(detector):

@@ -29,17 +29,17 @@ def test_score_passages_gives_every_category_and_consistent_labels():
     assert results[0]["scores"]["war"] > results[1]["scores"]["war"]
 
 
-def test_labels_follow_the_passage_thresholds_not_the_scan_ones(monkeypatch):
+def test_labels_follow_the_category_thresholds(monkeypatch):
     from dataclasses import replace
 
     from forewarn.detectors.learned import shared_detector
 
     detector = shared_detector()
-    strict_scan = replace(detector.settings, thresholds={"war": 0.999}, passage_thresholds={"war": 0.01})
-    monkeypatch.setattr(detector, "settings", strict_scan)
+    lenient = replace(detector.settings, thresholds={**detector.settings.thresholds, "war": 0.0})
+    monkeypatch.setattr(detector, "settings", lenient)
     assert "war" in score_passages([TEA])[0]["labels"]
-    strict_passage = replace(detector.settings, thresholds={"war": 0.01}, passage_thresholds={"war": 0.999})
-    monkeypatch.setattr(detector, "settings", strict_passage)
+    strict = replace(detector.settings, thresholds={**detector.settings.thresholds, "war": 1.01})
+    monkeypatch.setattr(detector, "settings", strict)
     assert "war" not in score_passages([WAR])[0]["labels"]
 
 

@@ -23,6 +23,8 @@ class AssessSettings:
     prolonged_passages: int
     prolonged_categories: frozenset[str]
     quote_chars: int
+    single_passage_score: float
+    min_passages: int
 
     def threshold(self, category: str) -> float:
         """The score a passage needs for this category to count."""
@@ -40,6 +42,8 @@ def load_settings() -> AssessSettings:
         prolonged_passages=int(data["prolonged_passages"]),
         prolonged_categories=frozenset(data["prolonged_categories"]),
         quote_chars=int(data["quote_chars"]),
+        single_passage_score=float(data["work"]["single_passage_score"]),
+        min_passages=int(data["work"]["min_passages"]),
     )
 
 
@@ -83,6 +87,11 @@ def _hits_by_category(
     for (category, _), hit in sorted(hits.items(), key=lambda kv: (kv[0][0], kv[1].passage.index)):
         grouped[category].append(hit)
     return grouped
+
+
+def supported(hits: list[_Hit], settings: AssessSettings) -> bool:
+    """Does the evidence carry the category for the whole work? One strong passage, or several."""
+    return len(hits) >= settings.min_passages or max(h.score for h in hits) >= settings.single_passage_score
 
 
 def _merge(hits: list[_Hit], gap: int) -> list[list[_Hit]]:
@@ -158,7 +167,7 @@ def assess(
     findings: list[Finding] = []
     for category in categories().values():
         hits = grouped.get(category.id)
-        if not hits:
+        if not hits or not supported(hits, settings):
             continue
         locations = [
             _location(group, work, settings, category.id, spoilers, explain)

@@ -1,9 +1,9 @@
 """Score raw passages with the learned detector: ``score_passages(texts)`` and JSONL streaming.
 
 Each result is ``{"scores": {category: probability}, "labels": [categories at or above their
-passage threshold]}``; the JSONL form adds the input line's ``id``. Passage thresholds are the
-operating points for one passage judged on its own (``data/learned.toml``, ``[passage_thresholds]``);
-scans use stricter ones.
+threshold]}``; the JSONL form adds the input line's ``id``. The thresholds are the ones scans use
+(``data/learned.toml``, ``[thresholds]``: each category's operating point for a stated precision on
+the corpus dev split).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def score_passages(texts: Sequence[str]) -> list[dict]:
     results = []
     for row in probabilities:
         scores = {c: round(float(p), 4) for c, p in zip(detector.categories, row)}
-        labels = [c for c, p in scores.items() if p >= settings.passage_threshold(c)]
+        labels = [c for c, p in scores.items() if p >= settings.threshold(c)]
         results.append({"scores": scores, "labels": labels})
     return results
 

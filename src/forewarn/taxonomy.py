@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,9 +36,14 @@ class Group:
     name: str
 
 
+def data_file(name: str) -> Path:
+    """The path of a data file shipped in ``forewarn/data``."""
+    return Path(str(resources.files("forewarn").joinpath("data", name)))
+
+
 def load_data_toml(name: str) -> dict:
     """Read a TOML file shipped in ``forewarn/data``."""
-    with resources.files("forewarn").joinpath("data", name).open("rb") as handle:
+    with data_file(name).open("rb") as handle:
         return tomllib.load(handle)
 
 

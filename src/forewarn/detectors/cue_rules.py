@@ -12,11 +12,12 @@ Everything is compiled once and cached for the life of the process.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..taxonomy import SEVERITIES, category_ids, load_data_toml
+from ..taxonomy import SEVERITIES, category_ids, data_file, load_data_toml
 from .cue_index import TriggerIndex, triggers
 
 _LEXICON_REF = re.compile(r"\{([a-z_]+)\}")
@@ -192,6 +193,15 @@ def _engine(raw: dict, lexicons: dict[str, str]) -> Engine:
         name_factor=float(names.get("weight_factor", 1.0)),
         name_stop=frozenset(w.lower() for w in names.get("not_names", [])),
     )
+
+
+@cache
+def cue_files_fingerprint() -> str:
+    """A hash of every cue data file: the cue detector's version."""
+    digest = hashlib.sha256()
+    for name in ["lexicons", "engine", *GROUP_FILES]:
+        digest.update(name.encode() + b"\0" + data_file(f"cues/{name}.toml").read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @cache

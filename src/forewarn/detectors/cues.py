@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from ..segment import sentence_spans
 from ..taxonomy import severity_rank
 from .base import CueSpan, Evidence, Passage
-from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book
+from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book, cue_files_fingerprint
 
 # Same-length folding: curly quotes to straight, dashes to "-", line breaks, odd spaces and the
 # underscores of _italics_ to " " (hard-wrapped text must match multi-word cues).
@@ -157,10 +157,14 @@ class CueDetector:
     """Lexicon detector with negation, figurative use, co-occurrence and subject checks."""
 
     name = "cues"
-    version = "1.7"  # bump when data/cues changes
 
     def __init__(self) -> None:
         self._book = cue_book()
+
+    @property
+    def version(self) -> str:
+        """Derived from the cue data files, so stored results are redone when a rule changes."""
+        return cue_files_fingerprint()
 
     def detect(self, passages: Sequence[Passage]) -> list[Evidence]:
         """Return evidence for every (passage, category) whose cues fire."""

@@ -10,7 +10,9 @@ never imported.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,8 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..taxonomy import category_ids, load_data_toml
+from ..taxonomy import category_ids, data_file, load_data_toml
 from .base import Evidence, Passage
+from .words import WORDS_FILE, WordModel
 
 ENCODER_FILE = "encoder.int8.onnx"
 TOKENIZER_FILE = "tokenizer.json"
@@ -38,42 +41,48 @@ class LearnedSettings:
 
     max_tokens: int
     batch_size: int
-    default_threshold: float
-    thresholds: dict[str, float]
+    full_read_words: int
     report_floor: float
-    passage_thresholds: dict[str, float]
+    first_stage: float
+    thresholds: dict[str, float]
 
     def threshold(self, category: str) -> float:
-        """The probability at which a scan counts this category as present in a passage."""
-        return self.thresholds.get(category, self.default_threshold)
-
-    def passage_threshold(self, category: str) -> float:
-        """The probability at which one passage judged on its own is labelled with this category.
-
-        Categories trained on labelled fiction passages have their own (balanced) operating point;
-        the others fall back to the scan threshold.
-        """
-        return self.passage_thresholds.get(category, self.threshold(category))
+        """The probability at which a passage counts as showing this category."""
+        return self.thresholds[category]
 
 
 @cache
 def load_settings() -> LearnedSettings:
-    """The learned-detector settings shipped with forewarn."""
+    """The learned-detector settings shipped with forewarn (every category needs a threshold)."""
     data = load_data_toml("learned.toml")
     known = set(category_ids())
     thresholds = {k: float(v) for k, v in data.get("thresholds", {}).items()}
-    passage_thresholds = {k: float(v) for k, v in data.get("passage_thresholds", {}).items()}
-    unknown = sorted((set(thresholds) | set(passage_thresholds)) - known)
+    unknown = sorted(set(thresholds) - known)
     if unknown:
-        raise ValueError(f"learned.toml names unknown categories: {', '.join(unknown)}")
+        raise ValueError(f"learned.toml [thresholds] names unknown categories: {', '.join(unknown)}")
+    missing = sorted(known - set(thresholds))
+    if missing:
+        raise ValueError(f"learned.toml [thresholds] has no value for: {', '.join(missing)}")
     return LearnedSettings(
         max_tokens=int(data["max_tokens"]),
         batch_size=int(data["batch_size"]),
-        default_threshold=float(data["default_threshold"]),
-        thresholds=thresholds,
+        full_read_words=int(data["full_read_words"]),
         report_floor=float(data["report_floor"]),
-        passage_thresholds=passage_thresholds,
+        first_stage=float(data["first_stage"]),
+        thresholds=thresholds,
     )
+
+
+def write_thresholds(path: Path, first_stage: float, thresholds: dict[str, float], note: str) -> None:
+    """Rewrite ``first_stage`` and the ``[thresholds]`` table of ``learned.toml`` (used by the trainer).
+
+    The table must be the file's last; everything above it except the ``first_stage`` line is kept.
+    """
+    text = path.read_text(encoding="utf-8")
+    head = text[: text.index("\n[thresholds]")] if "\n[thresholds]" in text else text
+    head = re.sub(r"(?m)^first_stage = .*$", f"first_stage = {first_stage:.4f}", head)
+    lines = ["[thresholds]", f"# {note}"] + [f"{c} = {v:.4f}" for c, v in thresholds.items()]
+    path.write_text(head.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 THREADS_VARIABLE = "FOREWARN_THREADS"
@@ -133,26 +142,48 @@ class Encoder:
         return out
 
 
-class Heads:
-    """One logistic-regression head per category over the sentence embedding."""
+SEVERITIES = ("mentioned", "depicted", "graphic")
 
-    def __init__(self, categories: Sequence[str], weights: np.ndarray, bias: np.ndarray):
+
+class Heads:
+    """The category heads (one hidden ReLU layer, a sigmoid per category) and the severity head.
+
+    ``arrays`` holds ``hidden_weights`` (H x D), ``hidden_bias`` (H), ``weights`` (C x H), ``bias`` (C),
+    and the severity head over [embedding, one-hot category]: ``severity_weights`` (3 x (D + C)),
+    ``severity_bias`` (3).
+    """
+
+    def __init__(self, categories: Sequence[str], arrays: dict[str, np.ndarray]):
         self.categories: list[str] = [str(c) for c in categories]
-        self.weights = np.asarray(weights, dtype=np.float32)
-        self.bias = np.asarray(bias, dtype=np.float32)
+        self.hidden_weights = np.asarray(arrays["hidden_weights"], dtype=np.float32)
+        self.hidden_bias = np.asarray(arrays["hidden_bias"], dtype=np.float32)
+        self.weights = np.asarray(arrays["weights"], dtype=np.float32)
+        self.bias = np.asarray(arrays["bias"], dtype=np.float32)
+        self.severity_weights = np.asarray(arrays["severity_weights"], dtype=np.float32)
+        self.severity_bias = np.asarray(arrays["severity_bias"], dtype=np.float32)
         if self.weights.shape[0] != len(self.categories) or self.bias.shape != (len(self.categories),):
             raise ValueError("heads: weights and categories do not match")
+        if self.severity_weights.shape[1] != self.hidden_weights.shape[1] + len(self.categories):
+            raise ValueError("heads: the severity head does not match the embedding and categories")
 
     @classmethod
     def load(cls, path: Path | None = None) -> Heads:
         """The heads stored in ``path`` (default: the ``heads.npz`` shipped with forewarn)."""
         with np.load(path or models_dir() / HEADS_FILE, allow_pickle=False) as data:
-            return cls(data["categories"], data["weights"], data["bias"])
+            return cls(data["categories"], {key: data[key] for key in data.files if key != "categories"})
 
     def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
         """Per-category probabilities, shape (len(embeddings), len(categories))."""
-        logits = embeddings @ self.weights.T + self.bias
+        hidden = np.maximum(embeddings @ self.hidden_weights.T + self.hidden_bias, 0.0)
+        logits = hidden @ self.weights.T + self.bias
         return 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+
+    def severity(self, embedding: np.ndarray, category: str) -> str:
+        """The most likely severity of ``category`` in the passage with this embedding."""
+        onehot = np.zeros(len(self.categories), dtype=np.float32)
+        onehot[self.categories.index(category)] = 1.0
+        logits = self.severity_weights @ np.concatenate([embedding, onehot]) + self.severity_bias
+        return SEVERITIES[int(np.argmax(logits))]
 
 
 def to_score(probability: float, threshold: float) -> float:
@@ -162,16 +193,39 @@ def to_score(probability: float, threshold: float) -> float:
     return 0.5 * probability / max(1e-9, threshold)
 
 
+def model_fingerprint(directory: Path | None = None) -> str:
+    """A hash of every model and settings file the learned detector loads: its version."""
+    directory = directory or models_dir()
+    digest = hashlib.sha256()
+    for path in (directory / ENCODER_FILE, directory / TOKENIZER_FILE, directory / HEADS_FILE,
+                 directory / WORDS_FILE, data_file("learned.toml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 class LearnedDetector:
-    """Reads every passage it is given with the MiniLM encoder and the trained heads."""
+    """Reads every passage of a story with the word model and the MiniLM encoder heads.
 
-    name = "minilm"
-    version = "1"
+    A passage's probability for a category is the mean of the two models'. Stories longer than
+    ``full_read_words`` are first read by the word model alone, which passes the passages worth the
+    encoder's time (``[first_stage]``); ``thorough=True`` sends every passage to the encoder.
+    """
 
-    def __init__(self, encoder: Encoder | None = None, heads: Heads | None = None):
+    name = "learned"
+
+    def __init__(self, encoder: Encoder | None = None, heads: Heads | None = None,
+                 words: WordModel | None = None, thorough: bool = False):
         self.settings = load_settings()
         self._encoder = encoder
         self.heads = heads or Heads.load()
+        self.words = words or WordModel.load(models_dir())
+        self.thorough = thorough
+        self.last_read = 0
+
+    @property
+    def version(self) -> str:
+        """Derived from the shipped model and settings files (and the reading mode)."""
+        return model_fingerprint() + ("-thorough" if self.thorough else "")
 
     @property
     def encoder(self) -> Encoder:
@@ -185,33 +239,52 @@ class LearnedDetector:
         """The categories the heads score, in column order."""
         return self.heads.categories
 
+    def _thresholds(self, table: dict[str, float]) -> np.ndarray:
+        return np.array([table[c] for c in self.categories], dtype=np.float32)
+
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """Per-category probabilities for raw texts, shape (len(texts), len(categories))."""
+        """Per-category probabilities for raw texts (both models), shape (len(texts), categories)."""
         embeddings = self.encoder.encode(texts, batch_size=self.settings.batch_size)
-        return self.heads.probabilities(embeddings)
+        return (self.heads.probabilities(embeddings) + self.words.probabilities(texts)) / 2
+
+    def to_read(self, passages: Sequence[Passage], gate: np.ndarray) -> list[int]:
+        """Positions of the passages the encoder reads: all, or the first stage's pick in a long work."""
+        words = sum(len(p.text.split()) for p in passages)
+        if self.thorough or words <= self.settings.full_read_words:
+            return list(range(len(passages)))
+        return [int(i) for i in np.nonzero(gate >= self.settings.first_stage)[0]]
 
     def detect(self, passages: Sequence[Passage]) -> list[Evidence]:
         """Evidence for every (passage, category) whose score reaches the report floor."""
-        probs = self.probabilities([p.text for p in passages])
+        word_probabilities, gate = self.words.scores([p.text for p in passages])
+        read = self.to_read(passages, gate)
+        self.last_read = len(read)
+        embeddings = self.encoder.encode([passages[i].text for i in read], batch_size=self.settings.batch_size)
+        probabilities = (self.heads.probabilities(embeddings) + word_probabilities[read]) / 2
+        thresholds = self._thresholds(self.settings.thresholds)
         floor = self.settings.report_floor
         evidence: list[Evidence] = []
-        for row, passage in zip(probs, passages):
+        for embedding, row, position in zip(embeddings, probabilities, read):
             for column, category in enumerate(self.categories):
-                score = to_score(float(row[column]), self.settings.threshold(category))
+                score = to_score(float(row[column]), float(thresholds[column]))
                 if score >= floor:
                     evidence.append(
                         Evidence(
                             category=category,
                             score=round(score, 4),
-                            passage=passage.index,
+                            passage=passages[position].index,
                             detector=self.name,
-                            explanation=f"MiniLM head: p={row[column]:.2f}",
+                            severity=self.heads.severity(embedding, category),
+                            explanation=f"learned: p={row[column]:.2f}",
                         )
                     )
         return evidence
 
 
 @cache
-def shared_detector() -> LearnedDetector:
-    """One LearnedDetector per process (loading the encoder takes a moment)."""
+def shared_detector(thorough: bool = False) -> LearnedDetector:
+    """One LearnedDetector per process and reading mode (loading the encoder takes a moment)."""
+    if thorough:
+        base = shared_detector()
+        return LearnedDetector(encoder=base.encoder, heads=base.heads, words=base.words, thorough=True)
     return LearnedDetector()

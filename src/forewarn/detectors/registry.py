@@ -13,23 +13,16 @@ def _cues() -> Detector:
     return CueDetector()
 
 
-def _minilm() -> Detector:
+def _learned(thorough: bool = False) -> Detector:
     from .learned import shared_detector
 
-    return shared_detector()
-
-
-def _cascade(thorough: bool = False) -> Detector:
-    from .cascade import CascadeDetector
-
-    return CascadeDetector(_cues(), _minilm(), thorough=thorough)
+    return shared_detector(thorough=thorough)
 
 
 _FACTORIES: dict[str, Callable[[], Detector]] = {
-    "cascade": _cascade,
+    "learned": _learned,
+    "thorough": lambda: _learned(thorough=True),
     "cues": _cues,
-    "minilm": _minilm,
-    "thorough": lambda: _cascade(thorough=True),
 }
 
 
@@ -47,8 +40,10 @@ def detectors_by_name(names: list[str]) -> list[Detector]:
 
 
 def default_detectors(thorough: bool = False) -> list[Detector]:
-    """The detectors ``forewarn scan`` uses: the cue + MiniLM cascade (``thorough``: MiniLM reads every passage)."""
-    return detectors_by_name(["thorough" if thorough else "cascade"])
+    """The detectors ``forewarn scan`` uses: the learned model on every passage (a first stage picks
+    the passages of works over ``full_read_words``; ``thorough`` reads them all) and the cue rules
+    for explicit naming and quotable spans."""
+    return detectors_by_name(["thorough" if thorough else "learned", "cues"])
 
 
 def preload() -> None:
