@@ -1,7 +1,7 @@
 """Corpus benchmark: per-category precision, recall and F1 of a detector on the labelled corpus.
 
-    python benchmarks/corpus_eval.py --data ../shared/data [--split test] [--detector learned]
-                                     [--out FILE.json]
+    python benchmarks/corpus_eval.py --data ../shared/data [--split test] [--detector NAME ...]
+                                     [--real-only] [--out FILE.json]
 
 Each passage of the split is scanned on its own through forewarn's whole pipeline (read the text,
 segment, detect, assess); a category counts as predicted when the report has a finding for it.
@@ -48,42 +48,56 @@ def scores(gold: list[set[str]], predicted: list[set[str]], categories: list[str
     return table
 
 
-def predict(texts: list[str], detector: str) -> list[set[str]]:
-    """The categories forewarn reports for each text scanned on its own."""
+def predict(texts: list[str], detectors: list[str]) -> list[dict[str, str]]:
+    """The categories (with their severity) forewarn reports for each text scanned on its own."""
     from forewarn.errors import InputError
     from forewarn.pipeline import scan
 
     out = []
     for text in texts:
         try:
-            out.append({f.category for f in scan(text, name="passage", detectors=[detector]).findings})
+            out.append({f.category: f.severity for f in scan(text, name="passage", detectors=detectors).findings})
         except InputError:
-            out.append(set())
+            out.append({})
     return out
+
+
+def severity_agreement(gold: list[dict[str, str]], predicted: list[dict[str, str]]) -> tuple[int, int]:
+    """(same severity, both found) over the (passage, category) pairs that gold and prediction share."""
+    shared = [(g[c], p[c]) for g, p in zip(gold, predicted) for c in g if c in p]
+    return sum(a == b for a, b in shared), len(shared)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--split", default="test")
-    parser.add_argument("--detector", default="learned")
+    parser.add_argument("--detector", action="append",
+                        help="detector name (repeatable; default: the default scan, learned + cues)")
+    parser.add_argument("--real-only", action="store_true", help="leave out the passages the team wrote")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     from forewarn.taxonomy import category_ids
 
-    records = [r for r in load(args.data.resolve()) if r.split == args.split]
-    gold = [set(r.labels) for r in records]
-    predicted = predict([r.text for r in records], args.detector)
-    table = scores(gold, predicted, category_ids())
-    print(f"{args.detector} on {len(records)} {args.split} passages")
+    from forewarn.detectors.registry import default_detectors
+
+    detectors = args.detector or [d.name for d in default_detectors()]
+    records = [r for r in load(args.data.resolve())
+               if r.split == args.split and not (args.real_only and r.source == "written")]
+    predicted = predict([r.text for r in records], detectors)
+    table = scores([set(r.labels) for r in records], [set(p) for p in predicted], category_ids())
+    same, shared = severity_agreement([r.labels for r in records], predicted)
+    print(f"{'+'.join(detectors)} on {len(records)} {args.split} passages"
+          f"{' (real text only)' if args.real_only else ''}; severity right on {same}/{shared} found pairs")
     print("| category | support | precision | recall | F1 |\n|---|---|---|---|---|")
     for category, row in table.items():
         if row.get("support", 1):
             print(f"| {category} | {row.get('support', '')} | {row['precision']:.2f} | {row['recall']:.2f} | "
                   f"{row['f1']:.2f} |")
     if args.out:
-        args.out.write_text(json.dumps({"detector": args.detector, "split": args.split,
-                                        "passages": len(records), "table": table}, indent=1))
+        args.out.write_text(json.dumps({"detectors": detectors, "split": args.split, "real_only": args.real_only,
+                                        "passages": len(records), "severity": [same, shared], "table": table},
+                                       indent=1))
 
 
 if __name__ == "__main__":

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from forewarn.assess import AssessSettings, assess, quote_around
 from forewarn.detectors.base import CueSpan, Evidence
 from forewarn.segment import segment
@@ -7,7 +9,7 @@ from .conftest import build_work
 SETTINGS = AssessSettings(
     default_threshold=0.5, thresholds={"strong-language": 0.8}, merge_gap_paragraphs=1,
     prolonged_passages=3, prolonged_categories=frozenset({"violence"}), quote_chars=40,
-    single_passage_score=0.8, min_passages=2,
+    single_passage_score=0.8, min_passages=2, short_work_passages=2,
 )
 
 
@@ -38,6 +40,14 @@ def test_a_work_needs_one_strong_passage_or_several_moderate_ones():
     assert [f.category for f in assess(work, passages, two_moderate, settings=SETTINGS)] == ["death"]
     same_passage_twice = one_moderate + [Evidence("death", 0.6, 0, "u", "mentioned")]
     assert assess(work, passages, same_passage_twice, settings=SETTINGS) == []
+
+
+def test_in_a_short_work_one_passage_at_threshold_is_enough():
+    work = _work()
+    passages = segment(work)
+    one_moderate = [Evidence("death", 0.7, 0, "t", "depicted")]
+    short = replace(SETTINGS, short_work_passages=len(passages) + 1)
+    assert [f.category for f in assess(work, passages, one_moderate, settings=short)] == ["death"]
 
 
 def test_neighbouring_passages_merge_and_far_ones_do_not():

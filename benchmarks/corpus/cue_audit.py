@@ -7,7 +7,8 @@ written passages include hard negatives made to fool rules) and counts, per
 (category, rule label), how often the rule was among the reasons a category was reported at the
 assessor's threshold and how often the passage's gold label agrees. ``--prune`` deletes from
 ``data/cues/*.toml`` every rule that fired at least ``--min-fired`` times with a precision at or
-below ``--max-precision``: rules the corpus shows to be noisy go.
+below ``--max-precision``: rules the corpus shows to be noisy go, and so does a category left with no rule
+(the learned detector covers every category).
 """
 
 from __future__ import annotations
@@ -68,8 +69,19 @@ def prune(noisy: set[tuple[str, str]]) -> int:
                 removed += 1
         pieces.append(text[last:])
         if last:
-            path.write_text("".join(pieces), encoding="utf-8")
+            path.write_text(_drop_empty_categories("".join(pieces)), encoding="utf-8")
     return removed
+
+
+def _drop_empty_categories(text: str) -> str:
+    """Remove category blocks that have no rule left (the learned detector covers them)."""
+    starts = [m.start() for m in _CATEGORY_HEADER.finditer(text)] + [len(text)]
+    kept = [text[: starts[0]]]
+    for begin, end in zip(starts, starts[1:]):
+        block = text[begin:end]
+        if "[[categories.rules]]" in block:
+            kept.append(block)
+    return "".join(kept)
 
 
 def main() -> None:

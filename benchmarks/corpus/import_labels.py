@@ -2,9 +2,10 @@
 
     python benchmarks/corpus/import_labels.py --data ../shared/data --labels CACHE/labels --written CACHE/written
 
-First annotations are ``<batch>.a.jsonl``; blind second annotations ``<batch>.b.jsonl`` (their
-adjudicated labels, once settled, are in ``<batch>.settled.jsonl`` and replace the first label).
-Written passages are ``<prefix>.jsonl``. Files that do not validate are skipped with a message.
+First annotations are ``<batch>.a.jsonl``; blind second annotations ``<batch>.b.jsonl`` (of
+third-party or written passages); settled labels (a recheck or an adjudication) are in
+``<name>.settled.jsonl`` and replace the stored label, applied in file-name order. Written passages are
+``<prefix>.jsonl``. Files that do not validate are skipped with a message.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus.sources import fingerprint, text_of  # noqa: E402
-from corpus.store import CORPUS_DIR, read_jsonl  # noqa: E402
+from corpus.store import CORPUS_DIR  # noqa: E402
 from corpus.validate import problems  # noqa: E402
 
 
@@ -43,16 +44,26 @@ def main() -> None:
         batch = path.name.split(".")[0]
         for row in _valid(path):
             first[row["id"]] = {"labels": row["labels"], "annotator": f"{batch}.a", "batch": batch}
-    second: list[dict] = []
-    for path in sorted(args.labels.glob("*.b.jsonl")):
-        second += [{"id": r["id"], "labels": r["labels"], "first": first[r["id"]]["labels"],
-                    "annotator": path.name.split(".")[0] + ".b"}
-                   for r in _valid(path) if r["id"] in first]
+    raw_first = {i: dict(row) for i, row in first.items()}
+    written = []
+    for path in sorted(args.written.glob("*.jsonl")):
+        written += [{"id": r["id"], "text": r["text"], "labels": r["labels"], "annotator": path.stem}
+                    for r in _valid(path, written=True)]
+    # A second annotation is compared with the first labels as they were before any settling (third-party
+    # passages) or with the writer's own labels (written passages).
+    compared = {**{i: row["labels"] for i, row in raw_first.items()}, **{r["id"]: r["labels"] for r in written}}
+    written_by_id = {r["id"]: r for r in written}
     for path in sorted(args.labels.glob("*.settled.jsonl")):
         for row in _valid(path):
-            if row["id"] in first:
-                first[row["id"]]["labels"] = row["labels"]
-                first[row["id"]]["annotator"] += "+settled"
+            target = first.get(row["id"]) or written_by_id.get(row["id"])
+            if target is not None:
+                target["labels"] = row["labels"]
+                target["annotator"] += "+settled"
+    second: list[dict] = []
+    for path in sorted(args.labels.glob("*.b.jsonl")):
+        second += [{"id": r["id"], "labels": r["labels"], "first": compared[r["id"]],
+                    "annotator": path.name.split(".")[0] + ".b"}
+                   for r in _valid(path) if r["id"] in compared]
     args.out.mkdir(parents=True, exist_ok=True)
     order = sorted(first, key=lambda i: (i.rsplit(":", 1)[0], int(i.rsplit(":", 1)[1].split("-")[0])))
     with (args.out / "labels.jsonl").open("w", encoding="utf-8") as out:
@@ -63,10 +74,6 @@ def main() -> None:
                                   "batch": row["batch"]}) + "\n")
     with (args.out / "second.jsonl").open("w", encoding="utf-8") as out:
         out.writelines(json.dumps(row) + "\n" for row in sorted(second, key=lambda r: r["id"]))
-    written = []
-    for path in sorted(args.written.glob("*.jsonl")):
-        written += [{"id": r["id"], "text": r["text"], "labels": r["labels"], "annotator": path.stem}
-                    for r in _valid(path, written=True)]
     with (args.out / "written.jsonl").open("w", encoding="utf-8") as out:
         out.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in written)
     print(f"{len(first)} labelled passages, {len(second)} second annotations, {len(written)} written passages")

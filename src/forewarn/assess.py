@@ -25,6 +25,7 @@ class AssessSettings:
     quote_chars: int
     single_passage_score: float
     min_passages: int
+    short_work_passages: int
 
     def threshold(self, category: str) -> float:
         """The score a passage needs for this category to count."""
@@ -44,6 +45,7 @@ def load_settings() -> AssessSettings:
         quote_chars=int(data["quote_chars"]),
         single_passage_score=float(data["work"]["single_passage_score"]),
         min_passages=int(data["work"]["min_passages"]),
+        short_work_passages=int(data["work"]["short_work_passages"]),
     )
 
 
@@ -89,9 +91,14 @@ def _hits_by_category(
     return grouped
 
 
-def supported(hits: list[_Hit], settings: AssessSettings) -> bool:
-    """Does the evidence carry the category for the whole work? One strong passage, or several."""
-    return len(hits) >= settings.min_passages or max(h.score for h in hits) >= settings.single_passage_score
+def supported(hits: list[_Hit], passage_count: int, settings: AssessSettings) -> bool:
+    """Does the evidence carry the category for the whole work?
+
+    In a short work one passage at threshold does; in a longer one (where stray hits multiply) it takes
+    one strong passage or several.
+    """
+    return (passage_count < settings.short_work_passages or len(hits) >= settings.min_passages
+            or max(h.score for h in hits) >= settings.single_passage_score)
 
 
 def _merge(hits: list[_Hit], gap: int) -> list[list[_Hit]]:
@@ -167,7 +174,7 @@ def assess(
     findings: list[Finding] = []
     for category in categories().values():
         hits = grouped.get(category.id)
-        if not hits or not supported(hits, settings):
+        if not hits or not supported(hits, len(passages), settings):
             continue
         locations = [
             _location(group, work, settings, category.id, spoilers, explain)

@@ -43,7 +43,7 @@ def scan_command(
     use_profile: bool = typer.Option(True, "--use-profile/--no-profile", help="Read the default profile file."),
     fail_on: Optional[str] = typer.Option(
         None, "--fail-on", metavar="CATEGORY,...", help="Exit with code 1 when one of these categories is found."),
-    thorough: bool = typer.Option(False, "--thorough", help="Run the learned model on every passage (slower)."),
+    thorough: bool = typer.Option(False, "--thorough", help="Let the encoder read every passage even in works over 100,000 words (slower)."),
     detector: Optional[list[str]] = typer.Option(
         None, "--detector", help="Use only these detectors (by name; repeatable)."),
     format: Optional[str] = typer.Option(None, "--format", help="Force the input format instead of detecting it."),

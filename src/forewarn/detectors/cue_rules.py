@@ -23,7 +23,7 @@ from .cue_index import TriggerIndex, triggers
 _LEXICON_REF = re.compile(r"\{([a-z_]+)\}")
 _RULE_KEYS = {
     "pattern", "weight", "severity", "label", "requires", "forbids", "who", "not_who",
-    "who_before", "who_after", "who_names", "negate", "scope",
+    "who_before", "who_after", "negate", "scope",
 }
 _CATEGORY_KEYS = {"id", "rules", "figurative", "graphic", "graphic_hits", "document"}
 
@@ -43,7 +43,6 @@ class Rule:
     not_who: re.Pattern[str] | None
     who_before: int
     who_after: int
-    who_names: bool
     negate: bool
     scope: str
 
@@ -78,10 +77,6 @@ class Engine:
     mention: re.Pattern[str]
     repeat_factor: float
     max_score: float
-    child_names: tuple[re.Pattern[str], ...]
-    child_name_min: int
-    name_factor: float
-    name_stop: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,7 +152,6 @@ def _rule(raw: dict, lexicons: dict[str, str], where: str) -> Rule:
         not_who=_compile(raw["not_who"], lexicons, where) if "not_who" in raw else None,
         who_before=int(raw.get("who_before", 60)),
         who_after=int(raw.get("who_after", 40)),
-        who_names=bool(raw.get("who_names", False)),
         negate=bool(raw.get("negate", True)),
         scope=scope,
     )
@@ -180,7 +174,6 @@ def _category(raw: dict, lexicons: dict[str, str], shared_figurative: list[str],
 
 
 def _engine(raw: dict, lexicons: dict[str, str]) -> Engine:
-    names = raw.get("child_names", {})
     return Engine(
         negation=_compile(raw["negation"]["pattern"], lexicons, "engine negation"),
         negation_words=int(raw["negation"]["window_words"]),
@@ -188,10 +181,6 @@ def _engine(raw: dict, lexicons: dict[str, str]) -> Engine:
         mention=_alternation(raw["mention"]["patterns"], lexicons, "engine mention") or re.compile(r"(?!)"),
         repeat_factor=float(raw["scoring"]["repeat_factor"]),
         max_score=float(raw["scoring"]["max_score"]),
-        child_names=tuple(re.compile(p) for p in names.get("patterns", [])),
-        child_name_min=int(names.get("min_mentions", 2)),
-        name_factor=float(names.get("weight_factor", 1.0)),
-        name_stop=frozenset(w.lower() for w in names.get("not_names", [])),
     )
 
 

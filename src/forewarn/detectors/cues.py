@@ -70,9 +70,8 @@ def _negated(engine: Engine, text: str, sentence_start: int, cue_start: int) -> 
     return bool(words) and engine.negation.search(" ".join(words)) is not None
 
 
-def _context_weight(engine: Engine, rule: Rule, text: _Text, start: int, end: int,
-                    sentence: tuple[int, int], names: re.Pattern[str] | None) -> float:
-    """The rule's weight if its context conditions hold (lowered when only a child name says who), else 0."""
+def _context_weight(rule: Rule, text: _Text, start: int, end: int, sentence: tuple[int, int]) -> float:
+    """The rule's weight if its context conditions hold, else 0."""
     s_start, s_end = sentence
     weight = rule.weight
     scope = (s_start, s_end) if rule.scope == "sentence" else (0, len(text.text))
@@ -85,16 +84,13 @@ def _context_weight(engine: Engine, rule: Rule, text: _Text, start: int, end: in
     if rule.who is not None or rule.not_who is not None:
         window = text.text[max(scope[0], start - rule.who_before) : min(scope[1], end + rule.who_after)]
         if rule.who is not None and rule.who.search(window) is None:
-            if not (rule.who_names and names is not None and names.search(window) is not None):
-                return 0.0
-            weight *= engine.name_factor
+            return 0.0
         if rule.not_who is not None and rule.not_who.search(window) is not None:
             return 0.0
     return weight
 
 
-def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text,
-          names: re.Pattern[str] | None) -> list[_Hit]:
+def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text) -> list[_Hit]:
     engine = book.engine
     figurative: list[tuple[int, int]] | None = None  # found on the first match only: it is costly
     hits: list[_Hit] = []
@@ -110,7 +106,7 @@ def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text
             sentence = text.sentence(start)
             if rule.negate and _negated(engine, text.text, sentence[0], start):
                 continue
-            weight = _context_weight(engine, rule, text, start, end, sentence, names)
+            weight = _context_weight(rule, text, start, end, sentence)
             if weight <= 0.0:
                 continue
             severity = rule.severity
@@ -170,12 +166,11 @@ class CueDetector:
         """Return evidence for every (passage, category) whose cues fire."""
         book = self._book
         found: dict[str, list[tuple[Passage, _Text, list[_Hit]]]] = {}
-        names = child_names(book.engine, passages)
         for passage in passages:
             text = _Text(passage.text)
             for c_pos, rules in _candidates(book, text.text).items():
                 category = book.categories[c_pos]
-                hits = _hits(book, category, [category.rules[r] for r in sorted(rules)], text, names)
+                hits = _hits(book, category, [category.rules[r] for r in sorted(rules)], text)
                 if hits:
                     found.setdefault(category.id, []).append((passage, text, hits))
         words = sum(len(p.text.split()) for p in passages)
@@ -201,27 +196,6 @@ class CueDetector:
                 )
         evidence.sort(key=lambda e: (e.passage, e.category))
         return evidence
-
-
-def child_names(engine: Engine, passages: Sequence[Passage]) -> re.Pattern[str] | None:
-    """Names the work itself calls children ("little Eva", "the boy Gavroche"), as one pattern.
-
-    A name counts when the work cues it as a child at least ``child_name_min`` times; rules with
-    ``who_names = true`` then accept the name where they would accept a child word, so that a
-    named child's death or beating is recognised as happening to a child.
-    """
-    counts: dict[str, int] = {}
-    for passage in passages:
-        text = passage.text.translate(_FOLD)
-        for pattern in engine.child_names:
-            for match in pattern.finditer(text):
-                name = match.group("name").lower()
-                if name not in engine.name_stop:
-                    counts[name] = counts.get(name, 0) + 1
-    chosen = sorted(n for n, c in counts.items() if c >= engine.child_name_min)
-    if not chosen:
-        return None
-    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in chosen) + r")(?![\w])")
 
 
 def _candidates(book: CueBook, text: str) -> dict[int, set[int]]:

@@ -40,7 +40,7 @@ class ScanText(BaseModel):
     format: str | None = Field(None, description="Force the input format (as `forewarn scan --format`).")
     avoid: list[str] = Field(default_factory=list, description="Category ids to avoid; gives a verdict.")
     spoilers: bool = Field(False, description="Include short evidence quotes.")
-    thorough: bool = Field(False, description="Run the slower, stronger detector on everything.")
+    thorough: bool = Field(False, description="Let the encoder read every passage even in works over 100,000 words (slower).")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +61,7 @@ def upload_form_schema() -> dict:
             "format": {"type": "string", "description": "Force the input format."},
             "avoid": {"type": "string", "description": "Comma-separated category ids to avoid."},
             "spoilers": {"type": "boolean", "description": "Include short evidence quotes."},
-            "thorough": {"type": "boolean", "description": "Run the stronger detector on everything."},
+            "thorough": {"type": "boolean", "description": "Let the encoder read every passage even in works over 100,000 words (slower)."},
         },
     }
 
