@@ -1,7 +1,7 @@
 """Book benchmark: event recall and false alarms on the public-domain books in ../shared/data/books.
 
-    python benchmarks/books.py --data ../shared/data/books [--mode cues|cascade|thorough]
-                               [--out FILE.md] [--books 43,76]
+    python benchmarks/books.py --data ../shared/data/books [--mode learned|thorough|cues]
+                               [--out FILE.md] [--books 43,76] [--held-out] [--grid]
 
 For every ``texts/<PGID>.txt`` it runs ``forewarn.scan`` and scores the findings against
 ``events.tsv`` and ``negatives.tsv`` (see that folder's README):
@@ -165,6 +165,30 @@ def table(event_rows: list, negative_rows: list) -> str:
     return "\n".join(lines)
 
 
+def grid(data: Path, events: list[dict], negatives: list[dict]) -> str:
+    """Document recall and false alarms of the dev-split books under other work-level rules."""
+    from dataclasses import replace
+
+    from forewarn.assess import load_settings
+    from pool import GRID_PASSAGES, GRID_SCORES, evidence_of, reported
+
+    books = sorted(p.stem for p in (data / "texts").glob("*.txt") if split_of(f"book-{p.stem}") == "dev")
+    scans = {b: evidence_of(data / "texts" / f"{b}.txt", "learned") for b in books}
+    rows = [f"Dev-split books {', '.join(books)}", "",
+            "| single passage score | min passages | document recall | false alarms |", "|---|---|---|---|"]
+    settings = load_settings()
+    book_events = [e for e in events if e["pgid"] in books]
+    book_negatives = [n for n in negatives if n["pgid"] in books]
+    for score in GRID_SCORES:
+        for count in GRID_PASSAGES:
+            found = {b: reported(scans[b], replace(settings, single_passage_score=score, min_passages=count))
+                     for b in books}
+            hits = sum(e["category"] in found[e["pgid"]] for e in book_events)
+            alarms = sum(n["category"] in found[n["pgid"]] for n in book_negatives)
+            rows.append(f"| {score} | {count} | {hits}/{len(book_events)} | {alarms}/{len(book_negatives)} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; return 0 (or 2 when the data folder is missing)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -175,12 +199,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--books", help="comma-separated PG ids (default: all)")
     parser.add_argument("--misses", action="store_true", help="list missed events and false alarms")
+    parser.add_argument("--grid", action="store_true",
+                        help="sweep the work-level rule on the dev-split books (document recall, false alarms)")
     args = parser.parse_args(argv)
     if not (args.data / "events.tsv").exists():
         print(f"no events.tsv in {args.data}; pass --data ../shared/data/books", file=sys.stderr)
         return 2
     events = read_tsv(args.data / "events.tsv")
     negatives = read_tsv(args.data / "negatives.tsv")
+    if args.grid:
+        print(grid(args.data, events, negatives))
+        return 0
     chosen = set(args.books.split(",")) if args.books else None
     paths = sorted((args.data / "texts").glob("*.txt"), key=lambda p: int(p.stem))
     paths = [p for p in paths if chosen is None or p.stem in chosen]
