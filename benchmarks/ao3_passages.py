@@ -23,6 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from corpus.batches import emit  # noqa: E402
 from corpus.sources import aacl_rows  # noqa: E402
 from corpus.splits import split_of  # noqa: E402
 
@@ -67,10 +68,7 @@ def main() -> None:
         means.append(float(np.mean(accuracies)))
         lines.append(f"| {warning} | {len(positives)} / {len(negatives)} (sample {size}+{size}) | {means[-1]:.3f} |")
     lines.append(f"| **mean** | | **{np.mean(means):.3f}** |")
-    output = "\n".join(lines)
-    print(output)
-    if args.out:
-        args.out.write_text(output + "\n", encoding="utf-8")
+    emit(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from corpus.batches import emit  # noqa: E402
 from corpus.store import CORPUS_DIR, read_jsonl  # noqa: E402
 
 
@@ -53,10 +54,7 @@ def main() -> None:
                  f"{'-' if pooled is None else f'{pooled:.2f}'} | |")
     exact = sum(set(r["first"]) == set(r["labels"]) for r in rows)
     lines += ["", f"Passages with identical category sets: {exact}/{len(rows)}."]
-    output = "\n".join(lines)
-    print(output)
-    if args.out:
-        args.out.write_text(output + "\n", encoding="utf-8")
+    emit(lines, args.out)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from corpus.batches import SELECTION, write_batches  # noqa: E402
 from corpus.sources import aacl_passages, pool_works, text_of  # noqa: E402
 
 PER_CATEGORY = 150
@@ -101,7 +102,7 @@ def main() -> None:
     parser.add_argument("--scores", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--selection", type=Path,
-                        default=Path(__file__).resolve().parents[1] / "annotations" / "selection.jsonl")
+                        default=SELECTION)
     parser.add_argument("--batch-size", type=int, default=300)
     parser.add_argument("--seed", type=int, default=9)
     args = parser.parse_args()
@@ -112,20 +113,11 @@ def main() -> None:
     ids = sorted(chosen)
     rng.shuffle(ids)
     texts = {passage_id: text_of(data, passage_id) for passage_id in sorted(ids, key=_document_order)}
-    args.out.mkdir(parents=True, exist_ok=True)
-    args.selection.parent.mkdir(parents=True, exist_ok=True)
-    with args.selection.open("w", encoding="utf-8") as selection:
-        for k in range(0, len(ids), args.batch_size):
-            batch = f"w1-{k // args.batch_size:03d}"
-            with (args.out / f"{batch}.jsonl").open("w", encoding="utf-8") as out:
-                for passage_id in ids[k : k + args.batch_size]:
-                    out.write(json.dumps({"id": passage_id, "text": texts[passage_id]}) + "\n")
-                    selection.write(json.dumps({"id": passage_id, "stratum": chosen[passage_id],
-                                                "batch": batch}) + "\n")
+    batches = write_batches(ids, texts, chosen, args.out, "w1", args.batch_size, args.selection, append=False)
     strata = defaultdict(int)
     for stratum in chosen.values():
         strata[stratum.split(":")[0]] += 1
-    print(f"{len(ids)} candidates in {(len(ids) + args.batch_size - 1) // args.batch_size} batches:",
+    print(f"{len(ids)} candidates in {batches} batches:",
           dict(strata))
 
 

@@ -25,11 +25,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from corpus.batches import SELECTION, write_batches  # noqa: E402
 from corpus.sources import text_of  # noqa: E402
 from corpus.store import load, read_jsonl  # noqa: E402
 
 TARGET_POSITIVES = 400
-SELECTION = Path(__file__).resolve().parents[1] / "annotations" / "selection.jsonl"
 
 
 def main() -> None:
@@ -72,16 +72,8 @@ def main() -> None:
     order = sorted(chosen)
     rng.shuffle(order)
     texts = {i: text_of(data, i) for i in sorted(order, key=lambda i: (i.rsplit(":", 1)[0], i))}
-    args.out.mkdir(parents=True, exist_ok=True)
-    with SELECTION.open("a", encoding="utf-8") as selection:
-        for k in range(0, len(order), args.batch_size):
-            batch = f"{args.wave}-{k // args.batch_size:03d}"
-            with (args.out / f"{batch}.jsonl").open("w", encoding="utf-8") as out:
-                for passage_id in order[k : k + args.batch_size]:
-                    out.write(json.dumps({"id": passage_id, "text": texts[passage_id]}) + "\n")
-                    selection.write(json.dumps({"id": passage_id, "stratum": chosen[passage_id],
-                                                "batch": batch}) + "\n")
-    print(f"{len(order)} wave-2 candidates in {(len(order) + args.batch_size - 1) // args.batch_size} batches")
+    batches = write_batches(order, texts, chosen, args.out, args.wave, args.batch_size)
+    print(f"{len(order)} wave-2 candidates in {batches} batches")
 
 
 if __name__ == "__main__":

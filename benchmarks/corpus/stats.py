@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from corpus.batches import emit  # noqa: E402
 from corpus.store import load, read_jsonl  # noqa: E402
 
 SELECTION = Path(__file__).resolve().parents[1] / "annotations" / "selection.jsonl"
@@ -45,10 +46,7 @@ def main() -> None:
         splits = Counter(r.split for r in having)
         lines.append(f"| {category} | {len(having)} | {real} | {len(having) - real} | {splits['train']} | "
                      f"{splits['dev']} | {splits['test']} |")
-    output = "\n".join(lines)
-    print(output)
-    if args.out:
-        args.out.write_text(output + "\n", encoding="utf-8")
+    emit(lines, args.out)
 
 
 if __name__ == "__main__":
