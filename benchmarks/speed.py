@@ -18,17 +18,12 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from books import load_book  # noqa: E402
+
 SIZES = {"story": 5_000, "novel": 350_000}
 MODES = {"cues": ["cues"], "default": ["learned", "cues"], "thorough": ["thorough", "cues"]}
-
-
-def book_text(data: Path, pgid: str) -> str:
-    """A book of ../shared/data/books decoded as its README says (UTF-8, else Latin-1)."""
-    raw = (data / "books" / "texts" / f"{pgid}.txt").read_bytes()
-    try:
-        return raw.decode("utf-8-sig").replace("\r", "")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1").replace("\r", "")
 
 
 def words(text: str, n: int) -> str:
@@ -80,7 +75,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    text = book_text(args.data, args.book)
+    text = load_book(args.data / "books" / "texts" / f"{args.book}.txt").text
     start = text.find("\n\n", len(text) // 50)
     results: dict = {"cold_start_seconds": None, "runs": []}
     for label, n in SIZES.items():

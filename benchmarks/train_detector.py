@@ -37,7 +37,6 @@ from corpus.store import Record, load, read_jsonl  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SELECTION = ROOT / "benchmarks" / "annotations" / "selection.jsonl"
-SEVERITIES = ("mentioned", "depicted", "graphic")
 HIDDEN = 512
 HIDDEN_ALPHA = 0.1
 WORD_FEATURES = 50_000
@@ -103,6 +102,8 @@ def fit_heads(x: np.ndarray, y: np.ndarray, seed: int = 0) -> dict[str, np.ndarr
 def fit_severity(x: np.ndarray, records: list[Record], categories: list[str]) -> dict[str, np.ndarray]:
     """Multinomial logistic regression: severity from [embedding, one-hot category]."""
     from sklearn.linear_model import LogisticRegression
+
+    from forewarn.taxonomy import SEVERITIES
 
     features, targets = [], []
     for vector, record in zip(x, records):

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus.batches import SELECTION, write_batches  # noqa: E402
-from corpus.sources import aacl_passages, pool_works, text_of  # noqa: E402
+from corpus.sources import aacl_passages, document_order, pool_works, text_of  # noqa: E402
 
 PER_CATEGORY = 150
 TAGGED_PER_WORK = 25
@@ -79,8 +79,8 @@ def choose(data: Path, rows: list[dict], rng: random.Random) -> dict[str, str]:
         if not doc.startswith("book:"):
             continue
         anchors = events.get(doc.split(":", 1)[1], [])
-        texts = [" ".join(text_of(data, i).lower().split()) for i in sorted(ids, key=_document_order)]
-        ids = sorted(ids, key=_document_order)
+        ids = sorted(ids, key=document_order)
+        texts = [" ".join(text_of(data, i).lower().split()) for i in ids]
         for k, text in enumerate(texts):
             if any(anchor in text for anchor in anchors):
                 for j in range(max(0, k - 1), min(len(ids), k + 2)):
@@ -88,12 +88,6 @@ def choose(data: Path, rows: list[dict], rng: random.Random) -> dict[str, str]:
     for passage in aacl_passages(data):
         chosen.setdefault(passage.id, "aacl")
     return chosen
-
-
-def _document_order(passage_id: str) -> tuple[str, int]:
-    """Sort key that reads each document once (documents are cached one at a time)."""
-    source, doc, span = passage_id.split(":", 2)
-    return f"{source}:{doc}", int(span.split("-")[0])
 
 
 def main() -> None:
@@ -112,7 +106,7 @@ def main() -> None:
     chosen = choose(data, rows, rng)
     ids = sorted(chosen)
     rng.shuffle(ids)
-    texts = {passage_id: text_of(data, passage_id) for passage_id in sorted(ids, key=_document_order)}
+    texts = {passage_id: text_of(data, passage_id) for passage_id in sorted(ids, key=document_order)}
     batches = write_batches(ids, texts, chosen, args.out, "w1", args.batch_size, args.selection, append=False)
     strata = defaultdict(int)
     for stratum in chosen.values():

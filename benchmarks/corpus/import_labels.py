@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpus.sources import fingerprint, text_of  # noqa: E402
+from corpus.sources import document_order, fingerprint, text_of  # noqa: E402
 from corpus.store import CORPUS_DIR  # noqa: E402
 from corpus.validate import problems  # noqa: E402
 
@@ -65,7 +65,7 @@ def main() -> None:
                     "annotator": path.name.split(".")[0] + ".b"}
                    for r in _valid(path) if r["id"] in compared]
     args.out.mkdir(parents=True, exist_ok=True)
-    order = sorted(first, key=lambda i: (i.rsplit(":", 1)[0], int(i.rsplit(":", 1)[1].split("-")[0])))
+    order = sorted(first, key=document_order)
     with (args.out / "labels.jsonl").open("w", encoding="utf-8") as out:
         for passage_id in order:
             row = first[passage_id]

@@ -26,7 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus.batches import SELECTION, write_batches  # noqa: E402
-from corpus.sources import text_of  # noqa: E402
+from corpus.sources import document_order, text_of  # noqa: E402
 from corpus.store import load, read_jsonl  # noqa: E402
 
 TARGET_POSITIVES = 400
@@ -71,7 +71,7 @@ def main() -> None:
             chosen.setdefault(ids[pool[k]], f"model:{category}")
     order = sorted(chosen)
     rng.shuffle(order)
-    texts = {i: text_of(data, i) for i in sorted(order, key=lambda i: (i.rsplit(":", 1)[0], i))}
+    texts = {i: text_of(data, i) for i in sorted(order, key=document_order)}
     batches = write_batches(order, texts, chosen, args.out, args.wave, args.batch_size)
     print(f"{len(order)} wave-2 candidates in {batches} batches")
 

@@ -42,6 +42,12 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
 
 
+def document_order(passage_id: str) -> tuple[str, int]:
+    """Sort key: by document, then by start offset (so each document is read once, in story order)."""
+    source, doc, span = passage_id.split(":", 2)
+    return f"{source}:{doc}", int(span.split("-")[0])
+
+
 def parse_id(passage_id: str) -> tuple[str, str, int, int]:
     """Split ``SOURCE:DOC:START-END`` into its parts (``written`` ids have no offsets)."""
     source, doc, span = passage_id.split(":", 2)

@@ -15,9 +15,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from forewarn.taxonomy import category_ids
-
-SEVERITIES = ("mentioned", "depicted", "graphic")
+from forewarn.taxonomy import SEVERITIES, category_ids
 MAX_REASON_WORDS = 25
 
 

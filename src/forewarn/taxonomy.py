@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -39,6 +41,14 @@ class Group:
 def data_file(name: str) -> Path:
     """The path of a data file shipped in ``forewarn/data``."""
     return Path(str(resources.files("forewarn").joinpath("data", name)))
+
+
+def files_digest(paths: Iterable[Path]) -> str:
+    """A short hash of the names and bytes of ``paths``: the version of whatever they make up."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def load_data_toml(name: str) -> dict:

@@ -12,12 +12,11 @@ Everything is compiled once and cached for the life of the process.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..taxonomy import SEVERITIES, category_ids, data_file, load_data_toml
+from ..taxonomy import SEVERITIES, category_ids, data_file, files_digest, load_data_toml
 from .cue_index import TriggerIndex, triggers
 
 _LEXICON_REF = re.compile(r"\{([a-z_]+)\}")
@@ -187,10 +186,7 @@ def _engine(raw: dict, lexicons: dict[str, str]) -> Engine:
 @cache
 def cue_files_fingerprint() -> str:
     """A hash of every cue data file: the cue detector's version."""
-    digest = hashlib.sha256()
-    for name in ["lexicons", "engine", *GROUP_FILES]:
-        digest.update(name.encode() + b"\0" + data_file(f"cues/{name}.toml").read_bytes())
-    return digest.hexdigest()[:12]
+    return files_digest(data_file(f"cues/{name}.toml") for name in ["lexicons", "engine", *GROUP_FILES])
 
 
 @cache

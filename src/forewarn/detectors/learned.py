@@ -10,7 +10,6 @@ never imported.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..taxonomy import category_ids, data_file, load_data_toml
+from ..taxonomy import SEVERITIES, category_ids, data_file, files_digest, load_data_toml
 from .base import Evidence, Passage
 from .words import WORDS_FILE, WordModel
 
@@ -142,9 +141,6 @@ class Encoder:
         return out
 
 
-SEVERITIES = ("mentioned", "depicted", "graphic")
-
-
 class Heads:
     """The category heads (one hidden ReLU layer, a sigmoid per category) and the severity head.
 
@@ -196,19 +192,22 @@ def to_score(probability: float, threshold: float) -> float:
 def model_fingerprint(directory: Path | None = None) -> str:
     """A hash of every model and settings file the learned detector loads: its version."""
     directory = directory or models_dir()
-    digest = hashlib.sha256()
-    for path in (directory / ENCODER_FILE, directory / TOKENIZER_FILE, directory / HEADS_FILE,
-                 directory / WORDS_FILE, data_file("learned.toml")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+    return files_digest([directory / ENCODER_FILE, directory / TOKENIZER_FILE, directory / HEADS_FILE,
+                         directory / WORDS_FILE, data_file("learned.toml")])
+
+
+@cache
+def shipped_model_fingerprint() -> str:
+    """``model_fingerprint()`` of the shipped files, hashed once per process (reports ask for it per scan)."""
+    return model_fingerprint()
 
 
 class LearnedDetector:
     """Reads every passage of a story with the word model and the MiniLM encoder heads.
 
     A passage's probability for a category is the mean of the two models'. Stories longer than
-    ``full_read_words`` are first read by the word model alone, which passes the passages worth the
-    encoder's time (``[first_stage]``); ``thorough=True`` sends every passage to the encoder.
+    ``full_read_words`` are first read by the word model alone, whose gate passes the passages worth the
+    encoder's time (at ``first_stage``); ``thorough=True`` sends every passage to the encoder.
     """
 
     name = "learned"
@@ -225,7 +224,7 @@ class LearnedDetector:
     @property
     def version(self) -> str:
         """Derived from the shipped model and settings files (and the reading mode)."""
-        return model_fingerprint() + ("-thorough" if self.thorough else "")
+        return shipped_model_fingerprint() + ("-thorough" if self.thorough else "")
 
     @property
     def encoder(self) -> Encoder:
@@ -239,8 +238,6 @@ class LearnedDetector:
         """The categories the heads score, in column order."""
         return self.heads.categories
 
-    def _thresholds(self, table: dict[str, float]) -> np.ndarray:
-        return np.array([table[c] for c in self.categories], dtype=np.float32)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """Per-category probabilities for raw texts (both models), shape (len(texts), categories)."""
@@ -261,12 +258,12 @@ class LearnedDetector:
         self.last_read = len(read)
         embeddings = self.encoder.encode([passages[i].text for i in read], batch_size=self.settings.batch_size)
         probabilities = (self.heads.probabilities(embeddings) + word_probabilities[read]) / 2
-        thresholds = self._thresholds(self.settings.thresholds)
+        thresholds = [self.settings.threshold(c) for c in self.categories]
         floor = self.settings.report_floor
         evidence: list[Evidence] = []
         for embedding, row, position in zip(embeddings, probabilities, read):
             for column, category in enumerate(self.categories):
-                score = to_score(float(row[column]), float(thresholds[column]))
+                score = to_score(float(row[column]), thresholds[column])
                 if score >= floor:
                     evidence.append(
                         Evidence(
