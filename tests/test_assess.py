@@ -1,7 +1,7 @@
 from dataclasses import replace
 
-from forewarn.assess import AssessSettings, assess, quote_around
-from forewarn.detectors.base import CueSpan, Evidence
+from forewarn.assess import AssessSettings, assess, quote
+from forewarn.detectors.base import CueSpan, Evidence, Explanation
 from forewarn.segment import segment
 
 from .conftest import build_work
@@ -80,20 +80,25 @@ def test_quotes_only_with_spoilers_and_explanations_only_with_explain():
     passages = segment(work)
     cue = work.text.index("Paragraph 3 of the first")
     evidence = [Evidence("death", 0.9, _passage_of_paragraph(passages, 3).index, "t", "depicted",
-                         (CueSpan(cue, cue + 9, "x"),), "because")]
+                         (CueSpan(cue, cue + 9, "x"),), (Explanation("t", "because", 0.9, ((cue, cue + 9),)),))]
     [plain] = assess(work, passages, evidence, settings=SETTINGS)
     assert plain.locations[0].quote is None and plain.locations[0].explanation is None
     [spoiled] = assess(work, passages, evidence, spoilers=True, explain=True, settings=SETTINGS)
     assert spoiled.locations[0].quote == "Paragraph 3 of the first chapter."
     assert spoiled.locations[0].explanation == "because"
+    [reason] = spoiled.locations[0].reasons
+    assert (reason.detector, reason.rule, reason.score, reason.spans) == ("t", "because", 0.9, [(cue, cue + 9)])
+    assert plain.locations[0].reasons is None and "reasons" not in plain.locations[0].model_dump_json()
 
 
 def test_quote_is_shortened():
     text = "Short one. " + "A very long sentence " * 10 + "ends here."
-    quote = quote_around(text, 15, 40)
-    assert len(quote) == 40 and quote.endswith("…")
+    quoted = quote(text, (11, len(text)), 40)
+    assert len(quoted) == 40 and quoted.endswith("…")
 
 
-def test_quote_spans_hard_wrapped_lines_but_not_paragraphs():
-    text = "Title\n\nThe old man walked\nslowly home. Then he slept."
-    assert quote_around(text, text.index("slowly"), 100) == "The old man walked slowly home."
+def test_quote_is_the_passage_sentence_and_spans_hard_wrapped_lines_but_not_paragraphs():
+    work = build_work([["Title", "The old man walked\nslowly home. Then he slept."]])
+    [passage] = segment(work)
+    sentence = passage.sentence_at(work.text.index("slowly"))
+    assert quote(work.text, sentence, 100) == "The old man walked slowly home."

@@ -7,8 +7,8 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from .version import __version__  # noqa: E402
+from .engine import Forewarn, ProgressEvent  # noqa: E402
 from .errors import ForewarnError, InputError, UsageError  # noqa: E402
 from .pipeline import scan  # noqa: E402
 from .profile import Profile, load_profile, parse_avoid, verdict  # noqa: E402
@@ -17,6 +17,8 @@ from .report import Report  # noqa: E402
 __all__ = [
     "__version__",
     "scan",
+    "Forewarn",
+    "ProgressEvent",
     "Report",
     "Profile",
     "load_profile",

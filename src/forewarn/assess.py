@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from .detectors.base import Evidence, Passage
-from .report import Finding, Location
+from .detectors.base import Evidence, Explanation
+from .documents import Passage, Span
+from .report import Finding, Location, Reason
 from .taxonomy import SEVERITIES, categories, load_data_toml, severity_rank
 from .work import Work
 
@@ -57,7 +58,7 @@ class _Hit:
     score: float
     severity: str
     detectors: set[str]
-    explanations: list[str]
+    explanations: list[Explanation]
     cue_start: int | None
 
 
@@ -74,12 +75,11 @@ def _hits_by_category(
         if hit is None:
             hits[(item.category, item.passage)] = _Hit(
                 passages[item.passage], item.score, severity, {item.detector},
-                [item.explanation] if item.explanation else [], cue_start,
+                list(item.explanation), cue_start,
             )
             continue
         hit.detectors.add(item.detector)
-        if item.explanation and item.explanation not in hit.explanations:
-            hit.explanations.append(item.explanation)
+        hit.explanations.extend(e for e in item.explanation if e not in hit.explanations)
         if severity_rank(severity) > severity_rank(hit.severity):
             hit.severity = severity
         if item.score > hit.score:
@@ -116,17 +116,22 @@ def _merge(hits: list[_Hit], gap: int) -> list[list[_Hit]]:
     return groups
 
 
-def quote_around(text: str, offset: int, limit: int) -> str:
-    """The sentence of ``text`` that contains ``offset``, shortened to ``limit`` characters.
+def quote(text: str, sentence: Span, limit: int) -> str:
+    """One sentence of ``text`` (a span found by ``segment``) on one line, shortened to ``limit`` characters."""
+    line = " ".join(text[sentence[0] : sentence[1]].split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
-    A sentence ends at . ! ? or a blank line (single line breaks are hard wrapping, not ends).
-    """
-    start = max(text.rfind(".", 0, offset), text.rfind("!", 0, offset), text.rfind("?", 0, offset),
-                text.rfind("\n\n", 0, offset) + 1) + 1
-    ends = [i for i in (text.find(c, offset) for c in (".", "!", "?", "\n\n")) if i != -1]
-    end = min(ends) + 1 if ends else len(text)
-    sentence = " ".join(text[start:end].split())
-    return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
+
+def _reasons(group: list[_Hit]) -> list[Reason]:
+    """The structured reasons of a location: one per detector and rule, its spans gathered."""
+    merged: dict[tuple[str, str], Reason] = {}
+    for explanation in (e for h in group for e in h.explanations):
+        key = (explanation.detector, explanation.rule)
+        reason = merged.setdefault(key, Reason(detector=explanation.detector, rule=explanation.rule,
+                                               score=explanation.score))
+        reason.score = max(reason.score, explanation.score)
+        reason.spans.extend(s for s in explanation.spans if s not in reason.spans)
+    return list(merged.values())
 
 
 def _location(group: list[_Hit], work: Work, settings: AssessSettings, category: str,
@@ -137,13 +142,14 @@ def _location(group: list[_Hit], work: Work, settings: AssessSettings, category:
         severity = SEVERITIES[-1]
     first, last = group[0].passage, group[-1].passage
     best = max(group, key=lambda h: h.score)
-    quote = None
+    quoted = None
     if spoilers:
         anchor = best.cue_start if best.cue_start is not None else best.passage.start
-        quote = quote_around(work.text, anchor, settings.quote_chars)
-    explanation = None
+        quoted = quote(work.text, best.passage.sentence_at(anchor), settings.quote_chars)
+    explanation = reasons = None
     if explain:
-        explanation = "; ".join(dict.fromkeys(e for h in group for e in h.explanations)) or None
+        explanation = "; ".join(dict.fromkeys(str(e) for h in group for e in h.explanations)) or None
+        reasons = _reasons(group)
     return Location(
         chapter=first.chapter + 1,
         scene=first.scene + 1,
@@ -153,9 +159,10 @@ def _location(group: list[_Hit], work: Work, settings: AssessSettings, category:
         char_end=last.end,
         position=round(first.position, 4),
         severity=severity,
-        quote=quote,
+        quote=quoted,
         detectors=sorted({d for h in group for d in h.detectors}),
         explanation=explanation,
+        reasons=reasons,
     )
 
 

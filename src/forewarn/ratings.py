@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from .characters import main_character_dies, main_characters
+from .characters import main_character_dies
 from .report import Declared, Finding, Suggested, UnderWarning
 from .taxonomy import load_data_toml, severity_rank
 from .work import Work
@@ -41,8 +41,7 @@ def _first_match(rule: dict, findings: dict[str, Finding]) -> Finding | None:
     return next((f for c in _conditions(rule) if (f := _matches(c, findings))), None)
 
 
-def _major_character_death(rule: dict, findings: dict[str, Finding], work: Work) -> bool:
-    main = main_characters(work)
+def _major_character_death(rule: dict, findings: dict[str, Finding], work: Work, main: set[str]) -> bool:
     for condition in _conditions(rule):
         finding = _matches(condition, findings)
         if finding is None:
@@ -64,15 +63,19 @@ def _rating_rule(by_category: dict[str, Finding]) -> tuple[dict, Finding | None]
     raise ValueError("ratings.toml needs a last rating rule with no conditions")
 
 
-def suggest(findings: Sequence[Finding], work: Work) -> Suggested:
-    """AO3 rating, FFN rating and AO3 archive warnings suggested by the findings."""
+def suggest(findings: Sequence[Finding], work: Work, main_characters: set[str]) -> Suggested:
+    """AO3 rating, FFN rating and AO3 archive warnings suggested by the findings.
+
+    ``main_characters`` (``characters.main_characters(work)``, found once per scan by the engine)
+    decides whether a death is a major character's.
+    """
     by_category = {f.category: f for f in findings}
     rules = _rules()
     rating, _ = _rating_rule(by_category)
     warnings = []
     for rule in rules["ao3_warning"]:
         if rule.get("major_character_death"):
-            if _major_character_death(rule, by_category, work):
+            if _major_character_death(rule, by_category, work, main_characters):
                 warnings.append(rule["name"])
         elif _first_match(rule, by_category):
             warnings.append(rule["name"])

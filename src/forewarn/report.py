@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+
+from .documents import Declared
 
 SCHEMA_VERSION = "1.0"
 
@@ -19,6 +21,21 @@ Severity = Literal["mentioned", "depicted", "graphic"]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _ExplainedModel(_Model):
+    """A model whose --explain-only fields are left out of the JSON when unset (reports without
+    --explain stay exactly as they were before those fields existed)."""
+
+    _explain_only: tuple[str, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _drop_unset_explanations(self, handler: SerializerFunctionWrapHandler) -> dict:
+        data = handler(self)
+        for name in self._explain_only:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
 
 
 class Source(_Model):
@@ -47,20 +64,28 @@ class WorkInfo(_Model):
     chapters: list[ChapterInfo]
 
 
-class Declared(_Model):
-    """What the author or archive declared (read from metadata and notes, never from the story)."""
+class Reason(_Model):
+    """One structured reason a detector gave: which rule or model head, how strongly, on what text."""
 
-    rating: str | None = Field(None, description="Rating as written, e.g. 'T' or 'Teen And Up Audiences'.")
-    warnings: list[str] = []
-    tags: list[str] = Field(default_factory=list, description="Additional tags (AO3 freeform tags, FFN genres).")
-    chose_not_to_warn: bool = False
-    fandoms: list[str] = []
-    relationships: list[str] = []
-    characters: list[str] = []
-    summary: str | None = Field(None, description="The author's summary, as published with the work.")
+    detector: str
+    rule: str = Field(description="The cue rule's label, or the learned model's head (its category).")
+    score: float = Field(description="The rule's weight or the model's probability, 0..1.")
+    spans: list[tuple[int, int]] = Field(
+        default_factory=list, description="Supporting text as [char_start, char_end] offsets (no quotes).")
 
 
-class Location(_Model):
+class Suppressed(_Model):
+    """A cue that matched but was not counted, and why (shown by --explain as 'not reported because')."""
+
+    category: str
+    detector: str
+    rule: str
+    because: str = Field(description="negation, figurative, forbids, requires, who or not_who.")
+    char_start: int
+    char_end: int
+
+
+class Location(_ExplainedModel):
     """One place in the story where a finding occurs (neighbouring passages merged)."""
 
     chapter: int = Field(description="1-based chapter number (matches work.chapters[].index).")
@@ -74,6 +99,10 @@ class Location(_Model):
     quote: str | None = Field(None, description="Short evidence quote; only with --spoilers.")
     detectors: list[str] = Field(default_factory=list, description="Detectors that produced this location.")
     explanation: str | None = Field(None, description="Why the detectors fired (cue classes); only with --explain.")
+    reasons: list[Reason] | None = Field(
+        None, description="Why the detectors fired, one entry per rule or model head; only with --explain.")
+
+    _explain_only = ("reasons",)
 
 
 class Finding(_Model):
@@ -138,7 +167,7 @@ class DetectorInfo(_Model):
     version: str
 
 
-class Report(_Model):
+class Report(_ExplainedModel):
     """Everything forewarn found in one work."""
 
     schema_version: str = SCHEMA_VERSION
@@ -154,6 +183,10 @@ class Report(_Model):
     detectors: list[DetectorInfo] = []
     notices: list[str] = Field(default_factory=list, description="Reader warnings, e.g. legacy encoding guessed.")
     limits: str = Field(description="What the detector cannot promise, in one sentence.")
+    suppressed: list[Suppressed] | None = Field(
+        None, description="Cue matches the detectors set aside (negated, figurative...); only with --explain.")
+
+    _explain_only = ("suppressed",)
 
     def to_json(self, indent: int | None = 2) -> str:
         """The report as JSON text."""

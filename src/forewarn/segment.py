@@ -1,11 +1,14 @@
-"""Cut a Work's story paragraphs into passages: windows of whole sentences inside one scene."""
+"""Cut a Work's story paragraphs into passages: windows of whole sentences inside one scene.
+
+Sentences are split here, once; each passage carries its sentence spans for the stages after it.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from .detectors.base import Passage
+from .documents import Passage
 from .work import Paragraph, Work
 
 TARGET_WORDS = 100
@@ -55,8 +58,10 @@ def segment(work: Work) -> list[Passage]:
     story_span = max(1, (work.paragraphs[-1].end if work.paragraphs else total) - story_start)
     passages: list[Passage] = []
 
-    def emit(units: list[tuple[int, int, int, int]]) -> None:
+    def emit(units: list[tuple[int, int, int, int, int, int]]) -> None:
         start, end = units[0][0], units[-1][1]
+        # A sentence cut into pieces (over MAX_WORDS words) counts up to the passage's edge.
+        sentences = tuple(dict.fromkeys((max(start, u[4]), min(end, u[5])) for u in units))
         first, last = units[0][3], units[-1][3]
         midpoint = (start + end) / 2
         passages.append(
@@ -70,11 +75,13 @@ def segment(work: Work) -> list[Passage]:
                 paragraph_start=first,
                 paragraph_end=last,
                 position=min(1.0, max(0.0, (midpoint - story_start) / story_span)),
+                sentences=sentences,
             )
         )
 
     for run in _scene_runs(work.paragraphs):
-        window: list[tuple[int, int, int, int]] = []  # (start, end, words, paragraph index)
+        # (start, end, words, paragraph index, sentence start, sentence end)
+        window: list[tuple[int, int, int, int, int, int]] = []
         words = 0
         for paragraph in run:
             for s_start, s_end in sentence_spans(text[paragraph.start : paragraph.end], paragraph.start):
@@ -86,7 +93,7 @@ def segment(work: Work) -> list[Passage]:
                     if window and words + p_words > MAX_WORDS:
                         emit(window)
                         window, words = [], 0
-                    window.append((p_start, p_end, p_words, paragraph.index))
+                    window.append((p_start, p_end, p_words, paragraph.index, s_start, s_end))
                     words += p_words
                     if words >= TARGET_WORDS:
                         emit(window)

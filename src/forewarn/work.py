@@ -11,7 +11,11 @@ front/back matter live in ``Work.notes`` and are never scored as story.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from .documents import Declared
+
+__all__ = ["Chapter", "Declared", "Note", "Paragraph", "Work", "WorkBuilder"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,23 +48,12 @@ class Note:
     end: int
 
 
-@dataclass(slots=True)
-class Declared:
-    """What the author or archive says about the work (never inferred from the story)."""
-
-    rating: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    chose_not_to_warn: bool = False
-    fandoms: list[str] = field(default_factory=list)
-    relationships: list[str] = field(default_factory=list)
-    characters: list[str] = field(default_factory=list)
-    summary: str | None = None
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Work:
-    """A story as read from one file or text: its text, structure and declared metadata."""
+    """A story as read from one file or text: its text, structure and declared metadata.
+
+    Frozen: a reader builds it complete (``with_source`` gives a copy with where it came from).
+    """
 
     text: str
     chapters: list[Chapter]
@@ -73,6 +66,17 @@ class Work:
     source_path: str | None = None
     reader_warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
+
+    def with_source(self, *, path: str | None = None, encoding: str | None = None,
+                    notices: list[str] | tuple[str, ...] = ()) -> Work:
+        """A copy that also says where the text came from: the file path, the encoding it was decoded
+        with, and the decoder's notices (put before the reader's own)."""
+        return replace(
+            self,
+            source_path=path if path is not None else self.source_path,
+            encoding=encoding if encoding is not None else self.encoding,
+            reader_warnings=[*notices, *self.reader_warnings],
+        )
 
     def paragraph_text(self, paragraph: Paragraph) -> str:
         """The text of one paragraph."""

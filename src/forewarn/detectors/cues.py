@@ -16,11 +16,12 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..segment import sentence_spans
 from ..taxonomy import severity_rank
-from .base import CueSpan, Evidence, Passage
-from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book, cue_files_fingerprint
+from .base import CueSpan, Evidence, Explanation, Passage, ProgressHook, Suppression
+from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book, cue_files, cue_files_fingerprint
 
 # Same-length folding: curly quotes to straight, dashes to "-", line breaks, odd spaces and the
 # underscores of _italics_ to " " (hard-wrapped text must match multi-word cues).
@@ -29,6 +30,7 @@ _FOLD = str.maketrans(
 )
 _WORD = re.compile(r"[\w']+")
 _TOKEN = re.compile(r"\w+")
+_PROGRESS_EVERY = 64  # passages between progress calls
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,23 +42,36 @@ class _Hit:
     weight: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Skip:
+    """A match set aside, and why (offsets into the passage)."""
+
+    rule: Rule
+    start: int
+    end: int
+    because: str
+
+
 class _Text:
-    """One passage, lower-cased and folded (same length as the original), split into sentences."""
+    """One passage, lower-cased and folded (same length as the original), with its sentences.
+
+    The sentences are the passage's own (split once by ``segment``), as offsets into the passage; a
+    passage made by hand without them is split here.
+    """
 
     __slots__ = ("text", "_sentences", "_starts")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, passage: Passage) -> None:
+        text = passage.text
         folded = text.lower().translate(_FOLD)
         # lower() can change the length of a few rare characters; keep offsets exact if it does.
         self.text = folded if len(folded) == len(text) else text.translate(_FOLD)
-        self._sentences: list[tuple[int, int]] | None = None
-        self._starts: list[int] = []
+        spans = passage.sentences or tuple(sentence_spans(text, passage.start))
+        self._sentences = [(a - passage.start, b - passage.start) for a, b in spans] or [(0, len(text))]
+        self._starts = [s for s, _ in self._sentences]
 
     def sentence(self, position: int) -> tuple[int, int]:
         """The (start, end) of the sentence containing ``position``."""
-        if self._sentences is None:
-            self._sentences = list(sentence_spans(self.text)) or [(0, len(self.text))]
-            self._starts = [s for s, _ in self._sentences]
         i = max(0, bisect.bisect_right(self._starts, position) - 1)
         return self._sentences[i]
 
@@ -70,27 +85,27 @@ def _negated(engine: Engine, text: str, sentence_start: int, cue_start: int) -> 
     return bool(words) and engine.negation.search(" ".join(words)) is not None
 
 
-def _context_weight(rule: Rule, text: _Text, start: int, end: int, sentence: tuple[int, int]) -> float:
-    """The rule's weight if its context conditions hold, else 0."""
+def _context_failure(rule: Rule, text: _Text, start: int, end: int, sentence: tuple[int, int]) -> str | None:
+    """The context condition that does not hold (requires, forbids, who, not_who), or None."""
     s_start, s_end = sentence
-    weight = rule.weight
     scope = (s_start, s_end) if rule.scope == "sentence" else (0, len(text.text))
     for required in rule.requires:
         if required.search(text.text, *scope) is None:
-            return 0.0
+            return "requires"
     for forbidden in rule.forbids:
         if forbidden.search(text.text, s_start, s_end) is not None:
-            return 0.0
+            return "forbids"
     if rule.who is not None or rule.not_who is not None:
         window = text.text[max(scope[0], start - rule.who_before) : min(scope[1], end + rule.who_after)]
         if rule.who is not None and rule.who.search(window) is None:
-            return 0.0
+            return "who"
         if rule.not_who is not None and rule.not_who.search(window) is not None:
-            return 0.0
-    return weight
+            return "not_who"
+    return None
 
 
-def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text) -> list[_Hit]:
+def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text,
+          skipped: list[_Skip] | None = None) -> list[_Hit]:
     engine = book.engine
     figurative: list[tuple[int, int]] | None = None  # found on the first match only: it is costly
     hits: list[_Hit] = []
@@ -102,11 +117,16 @@ def _hits(book: CueBook, category: CategoryRules, rules: list[Rule], text: _Text
                     [m.span() for m in category.figurative.finditer(text.text)] if category.figurative else []
                 )
             if any(f_start < end and start < f_end for f_start, f_end in figurative):
+                because: str | None = "figurative"
+            else:
+                sentence = text.sentence(start)
+                because = ("negation" if rule.negate and _negated(engine, text.text, sentence[0], start)
+                           else _context_failure(rule, text, start, end, sentence))
+            if because is not None:
+                if skipped is not None:
+                    skipped.append(_Skip(rule, start, end, because))
                 continue
-            sentence = text.sentence(start)
-            if rule.negate and _negated(engine, text.text, sentence[0], start):
-                continue
-            weight = _context_weight(rule, text, start, end, sentence)
+            weight = rule.weight
             if weight <= 0.0:
                 continue
             severity = rule.severity
@@ -141,12 +161,15 @@ def _severity(category: CategoryRules, text: _Text, hits: list[_Hit]) -> str:
     return severity
 
 
-def _explain(hits: list[_Hit]) -> str:
-    labels: list[str] = []
+def _explain(hits: list[_Hit], offset: int, detector: str) -> tuple[Explanation, ...]:
+    """The three strongest rules that fired, each with the spans it matched (offsets into Work.text)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    weights: dict[str, float] = {}
     for hit in sorted(hits, key=lambda h: -h.weight):
-        if hit.rule.label not in labels:
-            labels.append(hit.rule.label)
-    return "; ".join(labels[:3])
+        spans.setdefault(hit.rule.label, []).append((offset + hit.start, offset + hit.end))
+        weights.setdefault(hit.rule.label, hit.weight)
+    return tuple(Explanation(detector, label, weights[label], tuple(sorted(spans[label])))
+                 for label in list(spans)[:3])
 
 
 class CueDetector:
@@ -162,17 +185,33 @@ class CueDetector:
         """Derived from the cue data files, so stored results are redone when a rule changes."""
         return cue_files_fingerprint()
 
-    def detect(self, passages: Sequence[Passage]) -> list[Evidence]:
-        """Return evidence for every (passage, category) whose cues fire."""
+    @property
+    def files(self) -> list[Path]:
+        """The cue data files this detector loaded (for the engine's fingerprint)."""
+        return cue_files()
+
+    def detect(self, passages: Sequence[Passage], *, progress: ProgressHook | None = None,
+               suppressed: list[Suppression] | None = None) -> list[Evidence]:
+        """Return evidence for every (passage, category) whose cues fire.
+
+        ``progress`` hears (passages done, total) as the passages are read; ``suppressed`` (a list)
+        receives every match set aside by negation, figurative use or a context condition.
+        """
         book = self._book
         found: dict[str, list[tuple[Passage, _Text, list[_Hit]]]] = {}
-        for passage in passages:
-            text = _Text(passage.text)
+        for done, passage in enumerate(passages, 1):
+            text = _Text(passage)
             for c_pos, rules in _candidates(book, text.text).items():
                 category = book.categories[c_pos]
-                hits = _hits(book, category, [category.rules[r] for r in sorted(rules)], text)
+                skipped: list[_Skip] | None = [] if suppressed is not None else None
+                hits = _hits(book, category, [category.rules[r] for r in sorted(rules)], text, skipped)
                 if hits:
                     found.setdefault(category.id, []).append((passage, text, hits))
+                if suppressed is not None and skipped:
+                    suppressed.extend(Suppression(category.id, self.name, s.rule.label, s.because,
+                                                  passage.start + s.start, passage.start + s.end) for s in skipped)
+            if progress is not None and (done % _PROGRESS_EVERY == 0 or done == len(passages)):
+                progress(done, len(passages))
         words = sum(len(p.text.split()) for p in passages)
         evidence: list[Evidence] = []
         for category in book.categories:
@@ -191,7 +230,7 @@ class CueDetector:
                             CueSpan(passage.start + h.start, passage.start + h.end, h.rule.label)
                             for h in sorted(hits, key=lambda h: h.start)
                         ),
-                        explanation=_explain(hits),
+                        explanation=_explain(hits, passage.start, self.name),
                     )
                 )
         evidence.sort(key=lambda e: (e.passage, e.category))

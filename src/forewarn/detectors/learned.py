@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..taxonomy import SEVERITIES, category_ids, data_file, files_digest, load_data_toml
-from .base import Evidence, Passage
+from .base import Evidence, Explanation, Passage, ProgressHook
 from .words import WORDS_FILE, WordModel
 
 ENCODER_FILE = "encoder.int8.onnx"
@@ -121,8 +121,12 @@ class Encoder:
         )
         self.dimension = int(self.session.get_outputs()[0].shape[-1])
 
-    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Embed ``texts``; returns a float32 array of shape (len(texts), dimension)."""
+    def encode(self, texts: Sequence[str], batch_size: int = 32,
+               progress: ProgressHook | None = None) -> np.ndarray:
+        """Embed ``texts``; returns a float32 array of shape (len(texts), dimension).
+
+        ``progress`` hears (texts embedded, len(texts)) after each batch.
+        """
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         if not texts:
             return out
@@ -138,6 +142,8 @@ class Encoder:
                 ids[r, :n] = encodings[i].ids
                 mask[r, :n] = 1
             out[rows] = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            if progress is not None:
+                progress(begin + len(rows), len(texts))
         return out
 
 
@@ -189,11 +195,16 @@ def to_score(probability: float, threshold: float) -> float:
     return 0.5 * probability / max(1e-9, threshold)
 
 
+def model_files(directory: Path | None = None) -> list[Path]:
+    """Every model and settings file the learned detector loads."""
+    directory = directory or models_dir()
+    return [directory / ENCODER_FILE, directory / TOKENIZER_FILE, directory / HEADS_FILE,
+            directory / WORDS_FILE, data_file("learned.toml")]
+
+
 def model_fingerprint(directory: Path | None = None) -> str:
     """A hash of every model and settings file the learned detector loads: its version."""
-    directory = directory or models_dir()
-    return files_digest([directory / ENCODER_FILE, directory / TOKENIZER_FILE, directory / HEADS_FILE,
-                         directory / WORDS_FILE, data_file("learned.toml")])
+    return files_digest(model_files(directory))
 
 
 @cache
@@ -251,12 +262,25 @@ class LearnedDetector:
             return list(range(len(passages)))
         return [int(i) for i in np.nonzero(gate >= self.settings.first_stage)[0]]
 
-    def detect(self, passages: Sequence[Passage]) -> list[Evidence]:
-        """Evidence for every (passage, category) whose score reaches the report floor."""
+    @property
+    def files(self) -> list[Path]:
+        """Every model and settings file this detector loads (for the engine's fingerprint)."""
+        return model_files()
+
+    def detect(self, passages: Sequence[Passage], *, progress: ProgressHook | None = None) -> list[Evidence]:
+        """Evidence for every (passage, category) whose score reaches the report floor.
+
+        ``progress`` hears (passages scored, total) as the encoder works through its batches.
+        """
         word_probabilities, gate = self.words.scores([p.text for p in passages])
         read = self.to_read(passages, gate)
         self.last_read = len(read)
-        embeddings = self.encoder.encode([passages[i].text for i in read], batch_size=self.settings.batch_size)
+        skipped = len(passages) - len(read)  # the first stage has already judged these
+        hook = None if progress is None else (lambda done, _: progress(skipped + done, len(passages)))
+        if hook is not None:
+            hook(0, len(read))
+        embeddings = self.encoder.encode([passages[i].text for i in read], batch_size=self.settings.batch_size,
+                                         progress=hook)
         probabilities = (self.heads.probabilities(embeddings) + word_probabilities[read]) / 2
         thresholds = [self.settings.threshold(c) for c in self.categories]
         floor = self.settings.report_floor
@@ -272,7 +296,9 @@ class LearnedDetector:
                             passage=passages[position].index,
                             detector=self.name,
                             severity=self.heads.severity(embedding, category),
-                            explanation=f"learned: p={row[column]:.2f}",
+                            explanation=(Explanation(self.name, category, round(float(row[column]), 4),
+                                                     ((passages[position].start, passages[position].end),),
+                                                     kind="head"),),
                         )
                     )
         return evidence

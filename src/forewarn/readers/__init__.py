@@ -45,14 +45,10 @@ def read_path(path: str | os.PathLike[str], *, format: str | None = None, max_by
     limit = default_max_bytes() if max_bytes is None else max_bytes
     if str(path) == "-":
         data = read_stream(sys.stdin.buffer, limit)
-        work = read_bytes(data, name="standard input", format=format, max_bytes=limit)
-        work.source_path = "-"
-        return work
+        return read_bytes(data, name="standard input", format=format, max_bytes=limit).with_source(path="-")
     file_path = Path(path)
     data = read_file(file_path, limit)
-    work = read_bytes(data, name=str(file_path), format=format, max_bytes=limit)
-    work.source_path = str(file_path)
-    return work
+    return read_bytes(data, name=str(file_path), format=format, max_bytes=limit).with_source(path=str(file_path))
 
 
 def read_bytes(data: bytes, *, name: str | None = None, format: str | None = None, max_bytes: int | None = None) -> Work:
@@ -82,9 +78,7 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
     else:
         forced = None if format is None else family == "markdown"
         work = _read_decoded(text, label, name, markdown=forced)
-    work.reader_warnings[:0] = warnings
-    work.encoding = encoding
-    return work
+    return work.with_source(encoding=encoding, notices=warnings)
 
 
 def read_text(text: str, *, name: str | None = None) -> Work:
