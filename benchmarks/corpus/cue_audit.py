@@ -43,7 +43,7 @@ def audit(data: Path) -> tuple[Counter, Counter]:
         for item in detector.detect([passage]):
             if item.score < 0.5:
                 continue
-            for label in filter(None, item.explanation.split("; ")):
+            for label in (reason.rule for reason in item.explanation):
                 fired[(item.category, label)] += 1
                 correct[(item.category, label)] += item.category in record.labels
     return fired, correct

@@ -57,19 +57,12 @@ def _load_detectors(options: ScanOptions) -> list[Any]:
 
 
 def fingerprint(options: ScanOptions) -> str:
-    """A string that changes whenever a rescan could give a different report.
+    """A string that changes whenever a rescan could give a different report: the engine's fingerprint
+    (forewarn's version, the detectors and every data and model file they load); a work stored under
+    the same content hash and fingerprint is never scanned again."""
+    from ..engine import shared_engine
 
-    Forewarn's version and the detectors' names and versions (``pipeline.detector_fingerprint``
-    for the default detectors), plus the options; a work stored under the same content hash and
-    fingerprint is never scanned again.
-    """
-    from .. import __version__
-    from ..pipeline import detector_fingerprint
-
-    if options.detector_names:
-        detectors = ",".join(f"{d.name}={d.version}" for d in _load_detectors(options))
-        return f"{__version__}|{detectors}|thorough={options.thorough}"
-    return f"{detector_fingerprint(thorough=options.thorough)}|thorough={options.thorough}"
+    return shared_engine(options.detector_names or None, options.thorough).fingerprint
 
 
 class Scanner:

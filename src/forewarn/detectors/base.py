@@ -16,11 +16,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal, Protocol, Sequence, runtime_checkable
 
 from ..documents import Passage, Span
+from ..taxonomy import files_digest
 
-__all__ = ["CueSpan", "Detector", "Evidence", "Explanation", "Passage", "ProgressHook", "Suppression", "accepts"]
+__all__ = ["CueSpan", "Detector", "Evidence", "Explanation", "Passage", "ProgressHook", "Suppression", "accepts", "files_version"]
 
 ProgressHook = Callable[[int, int], None]
 """Called by a detector with (passages done, passages in all) as it scores."""
@@ -95,6 +97,21 @@ class Detector(Protocol):
     def detect(self, passages: Sequence[Passage]) -> list[Evidence]:
         """Score the passages and return evidence for the categories found."""
         ...
+
+
+_VERSIONS: dict[tuple, str] = {}
+
+
+def files_version(files: Sequence[Path]) -> str:
+    """A short hash of the names and bytes of ``files``: a detector's version.
+
+    Hashed once per process for each state of the files (path, size, modification time), so a
+    report may ask for it on every scan and a changed file still gives a new version.
+    """
+    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    if key not in _VERSIONS:
+        _VERSIONS[key] = files_digest(files)
+    return _VERSIONS[key]
 
 
 def accepts(detector: Detector, keyword: str) -> bool:

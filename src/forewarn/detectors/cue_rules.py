@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..taxonomy import SEVERITIES, category_ids, data_file, files_digest, load_data_toml
+from ..taxonomy import SEVERITIES, category_ids, data_file, load_data_toml
 from .cue_index import TriggerIndex, triggers
 
 _LEXICON_REF = re.compile(r"\{([a-z_]+)\}")
@@ -187,12 +187,6 @@ def _engine(raw: dict, lexicons: dict[str, str]) -> Engine:
 def cue_files() -> list[Path]:
     """Every cue data file the cue book is compiled from."""
     return [data_file(f"cues/{name}.toml") for name in ["lexicons", "engine", *GROUP_FILES]]
-
-
-@cache
-def cue_files_fingerprint() -> str:
-    """A hash of every cue data file: the cue detector's version."""
-    return files_digest(cue_files())
 
 
 @cache

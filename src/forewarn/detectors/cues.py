@@ -20,8 +20,8 @@ from pathlib import Path
 
 from ..segment import sentence_spans
 from ..taxonomy import severity_rank
-from .base import CueSpan, Evidence, Explanation, Passage, ProgressHook, Suppression
-from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book, cue_files, cue_files_fingerprint
+from .base import CueSpan, Evidence, Explanation, Passage, ProgressHook, Suppression, files_version
+from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book, cue_files
 
 # Same-length folding: curly quotes to straight, dashes to "-", line breaks, odd spaces and the
 # underscores of _italics_ to " " (hard-wrapped text must match multi-word cues).
@@ -183,7 +183,7 @@ class CueDetector:
     @property
     def version(self) -> str:
         """Derived from the cue data files, so stored results are redone when a rule changes."""
-        return cue_files_fingerprint()
+        return files_version(self.files)
 
     @property
     def files(self) -> list[Path]:

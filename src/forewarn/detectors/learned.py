@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..taxonomy import SEVERITIES, category_ids, data_file, files_digest, load_data_toml
-from .base import Evidence, Explanation, Passage, ProgressHook
+from .base import Evidence, Explanation, Passage, ProgressHook, files_version
 from .words import WORDS_FILE, WordModel
 
 ENCODER_FILE = "encoder.int8.onnx"
@@ -207,12 +207,6 @@ def model_fingerprint(directory: Path | None = None) -> str:
     return files_digest(model_files(directory))
 
 
-@cache
-def shipped_model_fingerprint() -> str:
-    """``model_fingerprint()`` of the shipped files, hashed once per process (reports ask for it per scan)."""
-    return model_fingerprint()
-
-
 class LearnedDetector:
     """Reads every passage of a story with the word model and the MiniLM encoder heads.
 
@@ -235,7 +229,7 @@ class LearnedDetector:
     @property
     def version(self) -> str:
         """Derived from the shipped model and settings files (and the reading mode)."""
-        return shipped_model_fingerprint() + ("-thorough" if self.thorough else "")
+        return files_version(self.files) + ("-thorough" if self.thorough else "")
 
     @property
     def encoder(self) -> Encoder:

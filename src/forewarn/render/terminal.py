@@ -9,7 +9,7 @@ from rich.text import Text
 
 from ..ratings import category_note_lead, describe_declared
 from ..report import Finding, Location, Report
-from ..taxonomy import groups
+from ..taxonomy import categories, groups
 
 SEVERITY_STYLE = {"mentioned": "yellow", "depicted": "dark_orange", "graphic": "bold red"}
 VERDICT_STYLE = {"not-safe": "bold red", "safe-until": "bold yellow", "nothing-detected": "bold green"}
@@ -71,6 +71,25 @@ def _under_warning_lines(report: Report) -> list[str]:
     return lines + [f"{lead}: {', '.join(names[n.category] for n in per_category)}."]
 
 
+_BECAUSE = {"negation": "negated", "figurative": "figurative use", "forbids": "a word that rules it out nearby",
+            "requires": "a needed second cue missing", "who": "not about a person", "not_who": "about someone else"}
+
+
+def set_aside_lines(report: Report) -> list[Text]:
+    """--explain: the cue matches detectors set aside, per category: "not reported because ..."."""
+    counts: dict[str, dict[str, int]] = {}
+    for item in report.suppressed or []:
+        reasons = counts.setdefault(item.category, {})
+        reasons[item.because] = reasons.get(item.because, 0) + 1
+    found = {f.category for f in report.findings}
+    names = {c.id: c.name for c in categories().values()}
+    return [Text.assemble(("Not reported: " if category not in found else "Also set aside: ", "dim bold"),
+                          (f"{names.get(category, category)} — " + ", ".join(
+                              f"{n} match{'es' if n > 1 else ''} {_BECAUSE.get(b, b)}" for b, n in reasons.items()),
+                           "dim"))
+            for category, reasons in counts.items()]
+
+
 def render_report(report: Report, *, spoilers: bool = False, explain: bool = False,
                   details: bool = False) -> Group:
     """A renderable summary of one report (``details``: one line per place; implied by spoilers/explain)."""
@@ -115,6 +134,8 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     ))
     for note in _under_warning_lines(report):
         parts.append(Text.assemble(("Under-warned: ", "bold magenta"), note))
+    if explain:
+        parts.extend(set_aside_lines(report))
     if report.verdict:
         parts.append(Text.assemble(
             ("\nVerdict: ", "bold"), (report.verdict.summary, VERDICT_STYLE[report.verdict.status]),
