@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from functools import cache
 
+from .documents import Passage
 from .taxonomy import load_data_toml
 from .work import Work
 
@@ -36,12 +38,14 @@ def names_in(text: str) -> Counter[str]:
     return counts
 
 
-def main_characters(work: Work) -> set[str]:
-    """Names used often enough in the story to be main characters."""
+def main_characters(work: Work, passages: Sequence[Passage]) -> set[str]:
+    """Names used often enough in the story to be main characters, counted sentence by sentence over
+    the passages' sentence spans (split once by ``segment``; a sentence's first word is never a name)."""
     top, min_share, min_count, _ = _settings()
     counts: Counter[str] = Counter()
-    for paragraph in work.paragraphs:
-        counts.update(names_in(work.paragraph_text(paragraph)))
+    for passage in passages:
+        for start, end in passage.sentences or ((passage.start, passage.end),):
+            counts.update(names_in(work.text[start:end]))
     ranked = counts.most_common(top)
     if not ranked:
         return set()

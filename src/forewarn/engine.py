@@ -175,7 +175,7 @@ def _messages() -> dict:
 def _label_stage(state: ScanState) -> None:
     """Derived labels (ratings, archive warnings, under-warning notes) and the assembled Report."""
     work, findings = state.work, state.findings
-    state.main_characters = main_characters(work)  # once per scan; the labels only read it
+    state.main_characters = main_characters(work, state.passages)  # once per scan; labels only read it
     suggested = suggest(findings, work, state.main_characters)
     declared = work.declared.model_copy(deep=True)
     support_data = _messages()["support"]
