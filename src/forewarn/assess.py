@@ -128,8 +128,8 @@ def _reasons(group: list[_Hit]) -> list[Reason]:
     for explanation in (e for h in group for e in h.explanations):
         key = (explanation.detector, explanation.rule)
         reason = merged.setdefault(key, Reason(detector=explanation.detector, rule=explanation.rule,
-                                               score=explanation.score))
-        reason.score = max(reason.score, explanation.score)
+                                               score=round(explanation.score, 4)))
+        reason.score = max(reason.score, round(explanation.score, 4))
         reason.spans.extend(s for s in explanation.spans if s not in reason.spans)
     return list(merged.values())
 

@@ -290,7 +290,7 @@ class LearnedDetector:
                             passage=passages[position].index,
                             detector=self.name,
                             severity=self.heads.severity(embedding, category),
-                            explanation=(Explanation(self.name, category, round(float(row[column]), 4),
+                            explanation=(Explanation(self.name, category, float(row[column]),
                                                      ((passages[position].start, passages[position].end),),
                                                      kind="head"),),
                         )

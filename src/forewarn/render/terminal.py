@@ -72,7 +72,8 @@ def _under_warning_lines(report: Report) -> list[str]:
 
 
 _BECAUSE = {"negation": "negated", "figurative": "figurative use", "forbids": "a word that rules it out nearby",
-            "requires": "a needed second cue missing", "who": "not about a person", "not_who": "about someone else"}
+            "requires": "a needed second cue missing", "who": "about the wrong subject",
+            "not_who": "about the wrong subject"}
 
 
 def set_aside_lines(report: Report) -> list[Text]:
