@@ -242,10 +242,11 @@ class Forewarn:
         self.thorough = thorough
         self.detectors: list[Detector] = (list(detectors) if detectors is not None
                                           else default_detectors(thorough=thorough))
+        # How a worker process rebuilds this engine (detector names, thorough); None when it cannot.
+        self._config: tuple[tuple[str, ...] | None, bool] | None = (None, thorough) if detectors is None else None
         self._stages: dict[str, Stage] = dict(DEFAULT_STAGES)
         for name, stage in (stages or {}).items():
             self.replace_stage(name, stage)
-        self._config: tuple[tuple[str, ...] | None, bool] | None = None
         self.last_timings: dict[str, float] = {}
         """Seconds each stage took in this engine's most recent scan, by stage name."""
 
