@@ -16,6 +16,7 @@ from pathlib import Path
 
 import platformdirs
 
+from .category_names import canonical_category
 from .errors import UsageError
 from .report import Report, Verdict, VerdictLocation
 from .taxonomy import SEVERITIES, categories, severity_rank
@@ -62,6 +63,7 @@ def parse_avoid(text: str | list[str]) -> Profile:
             continue
         category, _, severity = item.partition(":")
         severity = severity or SEVERITIES[0]
+        category = canonical_category(category, "--avoid")
         _check(category, severity, "--avoid")
         avoid[category] = severity
     return Profile(avoid)
@@ -81,6 +83,7 @@ def load_profile(path: str | Path | None = None) -> Profile:
     avoid = data.get("avoid", {})
     if not isinstance(avoid, dict):
         raise UsageError(f"profile file {target}: [avoid] must be a table of category = \"severity\"")
+    avoid = {canonical_category(str(name), str(target)): severity for name, severity in avoid.items()}
     for category, severity in avoid.items():
         _check(category, str(severity), str(target))
     return Profile({k: str(v) for k, v in avoid.items()})

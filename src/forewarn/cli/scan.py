@@ -3,79 +3,139 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.table import Table
+from rich.text import Text
 
+from ..category_names import canonical_categories
 from ..errors import UsageError
 from ..pipeline import scan
 from ..profile import reader_profile
-from ..render.terminal import print_report
+from ..render.progress import ScanBar, progress_wanted
+from ..render.safe import printable
+from ..render.terminal import emit, file_label, print_report
 from ..report import Report
-from ..taxonomy import parse_category_list
+from ..taxonomy import data_file
 from ._app import app
 from ._errors import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK, attempt, usage_errors
 
+EXAMPLE = "examples/lighthouse.txt"
+SUMMARY_CATEGORIES = 3
+
 
 def _fail_on(value: Optional[str]) -> list[str]:
-    if not value:
-        return []
-    try:
-        return parse_category_list(value)
-    except ValueError as error:
-        raise UsageError(f"--fail-on: {error}") from None
+    return canonical_categories(value, "--fail-on") if value else []
+
+
+def _inputs(files: Optional[list[str]], example: bool) -> list[str]:
+    """The files to scan: those given, plus the bundled sample story with --example."""
+    chosen = list(files or [])
+    if example:
+        chosen.append(str(data_file(EXAMPLE)))
+    if not chosen:
+        raise UsageError("give one or more story files to scan ('-' reads stdin), or try --example")
+    return chosen
+
+
+def _summary_line(report: Report | None) -> Text:
+    """One file in the closing summary: its verdict, or what was found, or why it failed."""
+    if report is None:
+        return Text("could not be read (the error is above)", style="red")
+    if report.verdict:
+        return Text(report.verdict.summary)
+    if not report.findings:
+        return Text("nothing detected")
+    worst = sorted(report.findings, key=lambda f: ("mentioned", "depicted", "graphic").index(f.severity),
+                   reverse=True)
+    shown = ", ".join(f"{f.name.lower()} ({f.severity})" for f in worst[:SUMMARY_CATEGORIES])
+    more = len(worst) - SUMMARY_CATEGORIES
+    return Text(shown + (f" and {more} more" if more > 0 else ""))
+
+
+def _print_summary(console: Console, results: list[tuple[str, Report | None]]) -> None:
+    """The closing summary of a several-file run, one line per file."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    for label, report in results:
+        table.add_row(label, _summary_line(report))
+    console.rule()
+    emit(console, Text(f"Summary of {len(results)} files", style="bold"))
+    emit(console, table)
 
 
 @app.command("scan")
 def scan_command(
-    files: list[str] = typer.Argument(..., help="Story files to scan (txt, md, html, epub, docx); '-' reads stdin."),
+    files: Optional[list[str]] = typer.Argument(
+        None, metavar="FILE", help="Story files to scan (txt, md, html, epub, docx); '-' reads stdin.",
+        show_default=False),
+    example: bool = typer.Option(False, "--example", help="Scan the short sample story that ships with forewarn."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (an array for several files)."),
-    spoilers: bool = typer.Option(False, "--spoilers", help="Add a short evidence quote per location."),
+    spoilers: bool = typer.Option(False, "--spoilers", help="Add a short evidence quote per place."),
     explain: bool = typer.Option(False, "--explain", help="Show which detector produced each finding and why."),
     details: bool = typer.Option(False, "--details", help="One line per place: chapter, scene, paragraphs, %."),
     avoid: Optional[str] = typer.Option(
-        None, "--avoid", metavar="CATEGORY[:SEVERITY],...",
-        help="Categories you want to avoid (e.g. self-harm,suicide:depicted); adds a verdict."),
+        None, "--avoid", metavar="CATS",
+        help="What you want to avoid, comma-separated, each with an optional minimum severity: "
+             "self-harm, suicide:depicted. Adds a verdict. AO3 tag names work too (noncon, major character death)."),
     profile: Optional[Path] = typer.Option(
-        None, "--profile", help="Reader profile TOML (default: profile.toml in your config dir, if present)."),
+        None, "--profile", metavar="FILE", help="Reader profile TOML (default: profile.toml in your config dir)."),
     use_profile: bool = typer.Option(True, "--use-profile/--no-profile", help="Read the default profile file."),
     fail_on: Optional[str] = typer.Option(
-        None, "--fail-on", metavar="CATEGORY,...", help="Exit with code 1 when one of these categories is found."),
-    thorough: bool = typer.Option(False, "--thorough", help="Let the encoder read every passage even in works over 100,000 words (slower)."),
+        None, "--fail-on", metavar="CATS", help="Exit with code 1 when one of these categories is found."),
+    thorough: bool = typer.Option(
+        False, "--thorough", help="Let the encoder read every passage even in works over 100,000 words (slower)."),
     detector: Optional[list[str]] = typer.Option(
-        None, "--detector", help="Use only these detectors (by name; repeatable)."),
-    format: Optional[str] = typer.Option(None, "--format", help="Force the input format instead of detecting it."),
+        None, "--detector", metavar="NAME", help="Use only this detector: learned, thorough or cues (repeatable)."),
+    format: Optional[str] = typer.Option(
+        None, "--format", metavar="FORMAT", help="Read the input as this format instead of detecting it "
+                                                 "(text, markdown, html, epub, docx)."),
     max_size: Optional[float] = typer.Option(
         None, "--max-size", metavar="MB", help="Refuse inputs larger than this many megabytes (default 50)."),
+    show_progress: Optional[bool] = typer.Option(
+        None, "--progress/--no-progress", show_default=False,
+        help="Draw a progress bar on stderr (default: when stderr is a terminal, after a second)."),
 ) -> None:
     """Scan stories and report their hard content: category, severity and where, without spoilers."""
     with usage_errors():
+        inputs = _inputs(files, example)
         chosen_profile = reader_profile(avoid, profile, use_default_file=use_profile)
         fail_categories = _fail_on(fail_on)
     max_bytes = int(max_size * 1024 * 1024) if max_size else None
     console = Console(highlight=False)
-    reports: list[Report] = []
-    failed = False
-    for index, file in enumerate(files):
-        report = attempt(
-            lambda file=file: scan(file if file == "-" else Path(file), profile=chosen_profile, spoilers=spoilers, explain=explain,
-                                   thorough=thorough, detectors=detector, format=format, max_bytes=max_bytes),
-            "stdin" if file == "-" else file,
-        )
-        if report is None:
-            failed = True
-            continue
-        reports.append(report)
-        if not as_json:
-            if index:
-                console.rule()
-            print_report(report, console, spoilers=spoilers, explain=explain, details=details)
+    errors = Console(stderr=True, highlight=False)
+    wanted = progress_wanted(show_progress, stderr=errors, json_to_pipe=as_json and not sys.stdout.isatty())
+    several = len(inputs) > 1
+    results: list[tuple[str, Report | None]] = []
+    with ScanBar(errors, len(inputs), enabled=wanted) as bar:
+        for file in inputs:
+            label = "stdin" if file == "-" else printable(file, one_line=True)
+            bar.next_file(label)
+            report = attempt(
+                lambda file=file: scan(file if file == "-" else Path(file), profile=chosen_profile, spoilers=spoilers,
+                                       explain=explain, thorough=thorough, detectors=detector, format=format,
+                                       max_bytes=max_bytes, progress=bar.update),
+                "stdin" if file == "-" else file,
+            )
+            results.append((label if report is None else file_label(report), report))
+            if report is not None and not as_json:
+                if several and len(results) > 1:
+                    console.rule()
+                print_report(report, console, spoilers=spoilers, explain=explain, details=details,
+                             limits=not several)
+    reports = [report for _, report in results if report is not None]
     if as_json and reports:
-        payload = reports[0].to_dict() if len(files) == 1 else [r.to_dict() for r in reports]
+        payload = reports[0].to_dict() if not several else [r.to_dict() for r in reports]
         print(json.dumps(payload, indent=2, ensure_ascii=False))
-    if failed:
+    elif several and reports:
+        _print_summary(console, results)
+        emit(console, Text("\n" + reports[0].limits, style="dim"))
+    if len(reports) < len(results):
         raise typer.Exit(EXIT_BAD_INPUT)
     found = {f.category for r in reports for f in r.findings}
     raise typer.Exit(EXIT_FOUND if found & set(fail_categories) else EXIT_OK)
