@@ -217,7 +217,7 @@ def test_cli_summary_avoid_and_export(tmp_path, cli):
     assert "Scanned 4 works" in result.output and "1 failed" in result.output
     assert "failed: bad.txt: the input is broken; give a real story" in result.output
     assert "Not safe for this reader (self-harm): 1 of 3 scanned works" in result.output
-    assert "a/two.md: not-safe" in result.output
+    assert "a/two.md  Not safe for you" in result.output and "not-safe" not in result.output
     rows = [json.loads(line) for line in export.read_text().splitlines()]
     assert {r["path"]: r["status"] for r in rows} == {"a/one.txt": "ok", "a/two.md": "ok", "bad.txt": "failed", "three.txt": "ok"}
     assert all("report" in r for r in rows)

@@ -34,6 +34,12 @@ def _names() -> dict[str, str]:
     return table
 
 
+@cache
+def aliases() -> dict[str, tuple[str, ...]]:
+    """Each category id's aliases, as written in the taxonomy."""
+    return {c["id"]: tuple(c.get("aliases", [])) for c in load_data_toml("taxonomy.toml")["categories"]}
+
+
 def resolve_category(name: str) -> str | None:
     """The category id that ``name`` (an id, a name or an alias) stands for, or None."""
     return _names().get(normalize(name))
@@ -67,3 +73,11 @@ def canonical_categories(text: str, where: str) -> list[str]:
     """A comma-separated list of category names as ids, in order, without repeats."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
     return list(dict.fromkeys(canonical_category(part, where) for part in parts))
+
+
+def complete_categories(incomplete: str) -> list[str]:
+    """Shell completion for a comma-separated category list: the ids that continue its last item."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    ids = dict.fromkeys(_names().values())
+    return [prefix + category for category in ids if category.startswith(last.strip().lower())]

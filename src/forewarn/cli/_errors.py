@@ -10,6 +10,7 @@ from typing import TypeVar
 import typer
 
 from ..errors import ForewarnError
+from ..render.safe import printable
 
 EXIT_OK = 0
 EXIT_FOUND = 1
@@ -19,8 +20,8 @@ T = TypeVar("T")
 
 
 def fail(message: str) -> None:
-    """Print one error line on stderr."""
-    print(f"forewarn: error: {message}", file=sys.stderr)
+    """Print one error line on stderr (file names and text in it made printable, never two lines)."""
+    print(f"forewarn: error: {printable(message, one_line=True)}", file=sys.stderr)
 
 
 def attempt(action: Callable[[], T], what: str) -> T | None:

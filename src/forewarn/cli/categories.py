@@ -7,7 +7,10 @@ import json
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from ..category_names import aliases
+from ..render.terminal import emit
 from ..taxonomy import categories as all_categories
 from ..taxonomy import groups
 from ._app import app
@@ -17,20 +20,27 @@ from ._app import app
 def categories_command(
     as_json: bool = typer.Option(False, "--json", help="Print the categories as JSON."),
 ) -> None:
-    """List the content categories forewarn reports, grouped, with their ids."""
+    """List the content categories forewarn reports, grouped, with their ids and other names."""
+    also = aliases()
     if as_json:
         print(json.dumps([
-            {"id": c.id, "group": c.group, "name": c.name, "definition": c.definition}
+            {"id": c.id, "group": c.group, "name": c.name, "definition": c.definition, "aliases": list(also[c.id])}
             for c in all_categories().values()
         ], indent=2))
         return
     table = Table(show_header=True, header_style="bold", box=None)
-    table.add_column("id")
+    table.add_column("id", no_wrap=True)
     table.add_column("name")
-    table.add_column("what it covers")
+    table.add_column("what it covers (other names forewarn accepts)")
     for group in groups():
-        table.add_row(f"[bold underline]{group.name}[/]", "", "")
+        table.add_row(Text(group.name, style="bold underline"), "", "")
         for category in all_categories().values():
             if category.group == group.id:
-                table.add_row(category.id, category.name, category.definition)
-    Console().print(table)
+                covers = Text(category.definition)
+                if also[category.id]:
+                    covers.append(f" (also: {', '.join(also[category.id])})", style="dim")
+                table.add_row(category.id, category.name, covers)
+    console = Console(highlight=False)
+    emit(console, table)
+    emit(console, Text("Ids, names and these other names all work in --avoid, --fail-on and profiles; "
+                       "case, spaces and hyphens do not matter.", style="dim"))

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
+from rich.console import Console, Group
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -16,6 +16,8 @@ from rich.progress import (
     TextColumn,
     TimeRemainingColumn,
 )
+from rich.table import Table
+from rich.text import Text
 
 from ..batch import calibre
 from ..batch.export import export_format, write_export
@@ -31,6 +33,8 @@ from ..batch.scanner import ScanOptions, fingerprint, one_line
 from ..batch.store import Store, WorkRecord
 from ..errors import ForewarnError, UsageError
 from ..profile import Profile, parse_avoid, verdict
+from ..render.safe import printable
+from ..render.terminal import emit
 from ..report import Report
 from ..taxonomy import categories
 from ._app import app
@@ -108,21 +112,37 @@ def _verdicts(records: list[WorkRecord], profile: Profile) -> dict[str, str]:
 
 
 def _print_summary(console: Console, summary: RunSummary, records: list[WorkRecord], store_path: Path) -> None:
+    """The run's summary, word-wrapped, with every path and error made printable."""
     failed = [r for r in records if r.status == "failed"]
     verb = "Stopped after" if summary.interrupted else "Scanned"
-    console.print(
+    lines = [Text(
         f"{verb} {summary.scanned} works ({summary.words:,} words) this run; "
         f"{summary.skipped} already done, {summary.reused} copies reused. "
         f"Library: {len(records)} works, {len(records) - len(failed)} ok, {len(failed)} failed."
-    )
+    )]
     for record in failed:
-        console.print(f"  failed: {record.path}: {record.error}")
+        lines.append(Text(f"  failed: {printable(record.path, one_line=True)}: {printable(record.error or '', one_line=True)}"))
     counts = category_counts(r for r in records if r.status == "ok")
     if counts:
         names = categories()
         ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        console.print("Categories (works): " + ", ".join(f"{names[c].name if c in names else c} {n}" for c, n in ranked))
-    console.print(f"Results: {store_path}")
+        lines.append(Text.assemble(("Categories (works): ", "bold"),
+                                   ", ".join(f"{names[c].name if c in names else c} {n}" for c, n in ranked)))
+    lines.append(Text(f"Results: {printable(str(store_path), one_line=True)}"))
+    emit(console, Group(*lines), soft_wrap=False)
+
+
+def _print_unsafe(console: Console, verdicts: dict[str, str], avoid: str) -> None:
+    """The works that are not safe for the reader, one per row: path, then the verdict in words."""
+    unsafe = {path: line for path, line in verdicts.items() if not line.startswith("nothing-detected")}
+    table = Table.grid(padding=(0, 2))
+    table.add_column(overflow="fold")
+    table.add_column()
+    for path, line in unsafe.items():
+        table.add_row(Text("  " + printable(path, one_line=True)), Text(printable(line.partition(": ")[2])))
+    heading = Text(f"Not safe for this reader ({printable(avoid, one_line=True)}): "
+                   f"{len(unsafe)} of {len(verdicts)} scanned works", style="bold")
+    emit(console, Group(heading, table) if unsafe else heading, soft_wrap=False)
 
 
 @app.command("library")
@@ -167,10 +187,7 @@ def library_command(
             console.print(f"  skipped: {line}")
         verdicts = _verdicts(records, profile) if profile else None
         if verdicts is not None:
-            unsafe = {p: v for p, v in verdicts.items() if not v.startswith("nothing-detected")}
-            console.print(f"Not safe for this reader ({avoid}): {len(unsafe)} of {len(verdicts)} scanned works")
-            for key, line in unsafe.items():
-                console.print(f"  {key}: {line}")
+            _print_unsafe(console, verdicts, avoid or "")
         if export is not None:
             count = write_export(export, records, verdicts)
             console.print(f"Exported {count} rows to {export}")

@@ -8,16 +8,15 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
+from rich.console import Console, Group
 from rich.text import Text
 
-from ..category_names import canonical_categories
+from ..category_names import canonical_categories, complete_categories
 from ..errors import UsageError
 from ..pipeline import scan
 from ..profile import reader_profile
 from ..render.progress import ScanBar, progress_wanted
-from ..render.safe import printable
+from ..render.safe import json_printable, printable
 from ..render.terminal import emit, file_label, print_report
 from ..report import Report
 from ..taxonomy import data_file
@@ -58,15 +57,11 @@ def _summary_line(report: Report | None) -> Text:
 
 
 def _print_summary(console: Console, results: list[tuple[str, Report | None]]) -> None:
-    """The closing summary of a several-file run, one line per file."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column()
-    for label, report in results:
-        table.add_row(label, _summary_line(report))
+    """The closing summary of a several-file run, one line per file (wrapped only when it must be)."""
     console.rule()
-    emit(console, Text(f"Summary of {len(results)} files", style="bold"))
-    emit(console, table)
+    lines = [Text(f"Summary of {len(results)} files", style="bold")]
+    lines += [Text.assemble((label, "bold"), ": ", _summary_line(report)) for label, report in results]
+    emit(console, Group(*lines))
 
 
 @app.command("scan")
@@ -80,14 +75,14 @@ def scan_command(
     explain: bool = typer.Option(False, "--explain", help="Show which detector produced each finding and why."),
     details: bool = typer.Option(False, "--details", help="One line per place: chapter, scene, paragraphs, %."),
     avoid: Optional[str] = typer.Option(
-        None, "--avoid", metavar="CATS",
+        None, "--avoid", metavar="CATS", autocompletion=complete_categories,
         help="What you want to avoid, comma-separated, each with an optional minimum severity: "
              "self-harm, suicide:depicted. Adds a verdict. AO3 tag names work too (noncon, major character death)."),
     profile: Optional[Path] = typer.Option(
         None, "--profile", metavar="FILE", help="Reader profile TOML (default: profile.toml in your config dir)."),
     use_profile: bool = typer.Option(True, "--use-profile/--no-profile", help="Read the default profile file."),
     fail_on: Optional[str] = typer.Option(
-        None, "--fail-on", metavar="CATS", help="Exit with code 1 when one of these categories is found."),
+        None, "--fail-on", metavar="CATS", autocompletion=complete_categories, help="Exit with code 1 when one of these categories is found."),
     thorough: bool = typer.Option(
         False, "--thorough", help="Let the encoder read every passage even in works over 100,000 words (slower)."),
     detector: Optional[list[str]] = typer.Option(
@@ -131,7 +126,7 @@ def scan_command(
     reports = [report for _, report in results if report is not None]
     if as_json and reports:
         payload = reports[0].to_dict() if not several else [r.to_dict() for r in reports]
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        print(json_printable(json.dumps(payload, indent=2, ensure_ascii=False)))
     elif several and reports:
         _print_summary(console, results)
         emit(console, Text("\n" + reports[0].limits, style="dim"))

@@ -9,6 +9,7 @@ import typer
 
 from ..errors import ForewarnError
 from ._app import app
+from ._errors import EXIT_BAD_INPUT, fail
 
 
 @app.command("score-passages")
@@ -33,8 +34,8 @@ def score_passages_command(
                 with open(output, "w", encoding="utf-8") as sink:
                     score_jsonl(reader, sink)
     except ForewarnError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from None
+        fail(str(error))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     except UnicodeDecodeError:
-        typer.echo(f"error: {source} is not UTF-8 text; save it as UTF-8 JSONL", err=True)
-        raise typer.Exit(2) from None
+        fail(f"{source} is not UTF-8 text; save it as UTF-8 JSONL")
+        raise typer.Exit(EXIT_BAD_INPUT) from None

@@ -27,3 +27,14 @@ def printable(text: str, *, one_line: bool = False) -> str:
     too, so one field can never pose as several lines of forewarn's own output.
     """
     return (_UNSAFE_ONE_LINE if one_line else _UNSAFE).sub(_escaped, text)
+
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_printable(text: str) -> str:
+    r"""JSON text (from ``json.dumps``) with C1 controls and bidi controls written as ``\uXXXX`` escapes.
+
+    ``json.dumps`` already escapes C0 controls (ESC included); the result parses to the same values.
+    """
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

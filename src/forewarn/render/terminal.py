@@ -85,18 +85,19 @@ def file_label(report: Report) -> str:
     return "stdin" if path == "-" else printable(path or "text", one_line=True)
 
 
-def _heading(report: Report) -> Text:
+def _heading(report: Report) -> Flow:
     """File name first (two files with one title never look alike), then title, authors and size."""
     work = report.work
-    heading = Text(file_label(report), style="bold")
+    parts = [Text(file_label(report), style="bold")]
     if work.title:
-        heading.append(f" · {printable(work.title, one_line=True)}", style="bold")
+        parts.append(Text(f"· {printable(work.title, one_line=True)}", style="bold"))
     if work.authors:
-        heading.append(f" by {printable(', '.join(work.authors), one_line=True)}")
+        parts.append(Text(f"by {printable(', '.join(work.authors), one_line=True)}"))
     chapters = len(work.chapters)
-    heading.append(f" · {work.words:,} words · {chapters} chapter{'s' if chapters != 1 else ''}"
-                   f" · {report.source.format}", style="dim")
-    return heading
+    parts += [Text(f"· {work.words:,} words", style="dim"),
+              Text(f"· {chapters} chapter{'s' if chapters != 1 else ''}", style="dim"),
+              Text(f"· {report.source.format}", style="dim")]
+    return Flow(parts, separator=" ")
 
 
 def _findings_table(report: Report, spoilers: bool, explain: bool, details: bool) -> Table:
@@ -154,13 +155,16 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     return Group(*parts)
 
 
-def emit(console: Console, renderable: RenderableType) -> None:
-    """Print ``renderable``; off a terminal (a pipe, a file) without the padding Rich adds to lines."""
+def emit(console: Console, renderable: RenderableType, *, soft_wrap: bool | None = None) -> None:
+    """Print ``renderable``; off a terminal (a pipe, a file) without the padding Rich adds to lines.
+
+    ``soft_wrap=False`` word-wraps even on a console made with ``soft_wrap=True``.
+    """
     if console.is_terminal:
-        console.print(renderable)
+        console.print(renderable, soft_wrap=soft_wrap)
         return
     with console.capture() as capture:
-        console.print(renderable)
+        console.print(renderable, soft_wrap=soft_wrap)
     lines = capture.get().splitlines()
     console.file.write("".join(line.rstrip() + "\n" for line in lines))
     console.file.flush()
