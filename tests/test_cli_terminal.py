@@ -233,7 +233,7 @@ def test_show_completion_prints_a_script_for_the_shell():
 def test_example_story_ships_with_the_package():
     result = _run("scan", "--example")
     assert result.exit_code == 0, result.output
-    assert "lighthouse.txt" in result.stdout and "3 chapters" in result.stdout
+    assert result.stdout.startswith("lighthouse.txt (forewarn's example)") and "3 chapters" in result.stdout
 
 
 def test_scan_without_files_is_a_one_line_usage_error():

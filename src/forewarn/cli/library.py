@@ -184,7 +184,7 @@ def library_command(
         records = list(results.records(item.key for item in items))
         _print_summary(console, summary, records, store_path)
         for line in unreadable:
-            console.print(f"  skipped: {line}")
+            console.print(Text(f"  skipped: {printable(line, one_line=True)}"))
         verdicts = _verdicts(records, profile) if profile else None
         if verdicts is not None:
             _print_unsafe(console, verdicts, avoid or "")

@@ -17,13 +17,14 @@ from ..pipeline import scan
 from ..profile import reader_profile
 from ..render.progress import ScanBar, progress_wanted
 from ..render.safe import json_printable, printable
-from ..render.terminal import emit, file_label, print_report
+from ..render.terminal import emit, print_report
 from ..report import Report
 from ..taxonomy import data_file
 from ._app import app
 from ._errors import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK, attempt, usage_errors
 
 EXAMPLE = "examples/lighthouse.txt"
+EXAMPLE_LABEL = "lighthouse.txt (forewarn's example)"
 SUMMARY_CATEGORIES = 3
 
 
@@ -39,6 +40,13 @@ def _inputs(files: Optional[list[str]], example: bool) -> list[str]:
     if not chosen:
         raise UsageError("give one or more story files to scan ('-' reads stdin), or try --example")
     return chosen
+
+
+def _label(file: str) -> str:
+    """How an input is named on screen."""
+    if file == "-":
+        return "stdin"
+    return EXAMPLE_LABEL if file == str(data_file(EXAMPLE)) else printable(file, one_line=True)
 
 
 def _summary_line(report: Report | None) -> Text:
@@ -109,7 +117,7 @@ def scan_command(
     results: list[tuple[str, Report | None]] = []
     with ScanBar(errors, len(inputs), enabled=wanted) as bar:
         for file in inputs:
-            label = "stdin" if file == "-" else printable(file, one_line=True)
+            label = _label(file)
             bar.next_file(label)
             report = attempt(
                 lambda file=file: scan(file if file == "-" else Path(file), profile=chosen_profile, spoilers=spoilers,
@@ -117,12 +125,12 @@ def scan_command(
                                        max_bytes=max_bytes, progress=bar.update),
                 "stdin" if file == "-" else file,
             )
-            results.append((label if report is None else file_label(report), report))
+            results.append((label, report))
             if report is not None and not as_json:
                 if several and len(results) > 1:
                     console.rule()
                 print_report(report, console, spoilers=spoilers, explain=explain, details=details,
-                             limits=not several)
+                             limits=not several, label=label)
     reports = [report for _, report in results if report is not None]
     if as_json and reports:
         payload = reports[0].to_dict() if not several else [r.to_dict() for r in reports]

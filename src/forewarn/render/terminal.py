@@ -85,10 +85,10 @@ def file_label(report: Report) -> str:
     return "stdin" if path == "-" else printable(path or "text", one_line=True)
 
 
-def _heading(report: Report) -> Flow:
+def _heading(report: Report, label: str | None) -> Flow:
     """File name first (two files with one title never look alike), then title, authors and size."""
     work = report.work
-    parts = [Text(file_label(report), style="bold")]
+    parts = [Text(printable(label, one_line=True) if label else file_label(report), style="bold")]
     if work.title:
         parts.append(Text(f"· {printable(work.title, one_line=True)}", style="bold"))
     if work.authors:
@@ -120,14 +120,15 @@ def _findings_table(report: Report, spoilers: bool, explain: bool, details: bool
 
 
 def render_report(report: Report, *, spoilers: bool = False, explain: bool = False,
-                  details: bool = False, limits: bool = True) -> Group:
+                  details: bool = False, limits: bool = True, label: str | None = None) -> Group:
     """A renderable summary of one report: verdict and under-warning notes first, then the detail.
 
     ``details``: one line per place (implied by spoilers/explain); ``limits``: end with the paragraph
-    on what forewarn can miss (a multi-file run prints it once, at the end).
+    on what forewarn can miss (a multi-file run prints it once, at the end); ``label``: what to call
+    the input instead of its path.
     """
     details = details or spoilers or explain
-    parts: list[RenderableType] = [_heading(report)]
+    parts: list[RenderableType] = [_heading(report, label)]
     if report.verdict:
         parts.append(Text.assemble(
             ("Verdict: ", "bold"), (printable(report.verdict.summary), VERDICT_STYLE[report.verdict.status]),
@@ -135,10 +136,10 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     for note in _under_warning_lines(report):
         parts.append(Text.assemble(("Under-warned: ", "bold magenta"), printable(note)))
     suggested = report.suggested
-    parts.append(Text.assemble(
-        ("Suggested: ", "bold"), f"AO3 {suggested.ao3_rating} · FFN {suggested.ffn_rating} · ",
-        "archive warnings: ", ", ".join(suggested.ao3_warnings),
-    ))
+    parts.append(Flow([
+        Text.assemble(("Suggested: ", "bold"), f"AO3 {suggested.ao3_rating}"), Text(f"FFN {suggested.ffn_rating}"),
+        Text(f"archive warnings: {', '.join(suggested.ao3_warnings)}"),
+    ]))
     declared = _declared(report)
     if declared:
         parts.append(declared)
@@ -171,6 +172,7 @@ def emit(console: Console, renderable: RenderableType, *, soft_wrap: bool | None
 
 
 def print_report(report: Report, console: Console, *, spoilers: bool = False, explain: bool = False,
-                 details: bool = False, limits: bool = True) -> None:
+                 details: bool = False, limits: bool = True, label: str | None = None) -> None:
     """Print one report to the console."""
-    emit(console, render_report(report, spoilers=spoilers, explain=explain, details=details, limits=limits))
+    emit(console, render_report(report, spoilers=spoilers, explain=explain, details=details, limits=limits,
+                                label=label))
