@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from types import SimpleNamespace
 
 import pytest
 from rich.console import Console
@@ -14,7 +15,7 @@ from forewarn import __version__
 from forewarn.category_names import canonical_category, complete_categories, resolve_category, suggestions
 from forewarn.cli import app
 from forewarn.errors import UsageError
-from forewarn.pipeline import ScanProgress, scan
+from forewarn.pipeline import scan
 from forewarn.profile import load_profile, parse_avoid
 from forewarn.render.flow import Flow
 from forewarn.render.progress import ScanBar, progress_wanted
@@ -253,8 +254,9 @@ def test_severity_styles_differ_by_more_than_hue():
 def test_scan_reports_its_stages_in_order():
     events = []
     scan(STORY, progress=events.append)
-    stages = [e.stage for e in events]
-    assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == ["read", "segment", "detect", "assess"]
+    stages = list(dict.fromkeys(e.stage for e in events))
+    assert stages[0] == "read"
+    assert stages.index("segment") < stages.index("detect") < stages.index("assess")
     detect = [e for e in events if e.stage == "detect"]
     assert detect[-1].done == detect[-1].total > 0
 
@@ -269,9 +271,9 @@ def test_progress_bar_waits_a_second_then_draws(monkeypatch):
     scan_bar = ScanBar(console, 2, enabled=True)
     with scan_bar:
         scan_bar.next_file("a.txt")
-        scan_bar.update(ScanProgress("read", 0, 1))
+        scan_bar.update(SimpleNamespace(stage="read", done=0, total=1))
         assert output.getvalue() == ""
-        scan_bar.update(ScanProgress("detect", 3, 10))
+        scan_bar.update(SimpleNamespace(stage="detect", done=3, total=10))
         scan_bar._progress.refresh()
         assert "a.txt (1 of 2): detect" in output.getvalue()
 

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..category_names import aliases
-from ..render.terminal import emit
+from ..render.terminal import print_clean
 from ..taxonomy import categories as all_categories
 from ..taxonomy import groups
 from ._app import app
@@ -41,6 +41,6 @@ def categories_command(
                     covers.append(f" (also: {', '.join(also[category.id])})", style="dim")
                 table.add_row(category.id, category.name, covers)
     console = Console(highlight=False)
-    emit(console, table)
-    emit(console, Text("Ids, names and these other names all work in --avoid, --fail-on and profiles; "
+    print_clean(console, table)
+    print_clean(console, Text("Ids, names and these other names all work in --avoid, --fail-on and profiles; "
                        "case, spaces and hyphens do not matter.", style="dim"))

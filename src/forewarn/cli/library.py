@@ -34,7 +34,7 @@ from ..batch.store import Store, WorkRecord
 from ..errors import ForewarnError, UsageError
 from ..profile import Profile, parse_avoid, verdict
 from ..render.safe import printable
-from ..render.terminal import emit
+from ..render.terminal import print_clean
 from ..report import Report
 from ..taxonomy import categories
 from ._app import app
@@ -129,7 +129,7 @@ def _print_summary(console: Console, summary: RunSummary, records: list[WorkReco
         lines.append(Text.assemble(("Categories (works): ", "bold"),
                                    ", ".join(f"{names[c].name if c in names else c} {n}" for c, n in ranked)))
     lines.append(Text(f"Results: {printable(str(store_path), one_line=True)}"))
-    emit(console, Group(*lines), soft_wrap=False)
+    print_clean(console, Group(*lines), soft_wrap=False)
 
 
 def _print_unsafe(console: Console, verdicts: dict[str, str], avoid: str) -> None:
@@ -142,7 +142,7 @@ def _print_unsafe(console: Console, verdicts: dict[str, str], avoid: str) -> Non
         table.add_row(Text("  " + printable(path, one_line=True)), Text(printable(line.partition(": ")[2])))
     heading = Text(f"Not safe for this reader ({printable(avoid, one_line=True)}): "
                    f"{len(unsafe)} of {len(verdicts)} scanned works", style="bold")
-    emit(console, Group(heading, table) if unsafe else heading, soft_wrap=False)
+    print_clean(console, Group(heading, table) if unsafe else heading, soft_wrap=False)
 
 
 @app.command("library")

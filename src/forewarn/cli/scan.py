@@ -17,7 +17,7 @@ from ..pipeline import scan
 from ..profile import reader_profile
 from ..render.progress import ScanBar, progress_wanted
 from ..render.safe import json_printable, printable
-from ..render.terminal import emit, print_report
+from ..render.terminal import print_clean, print_report
 from ..report import Report
 from ..taxonomy import data_file
 from ._app import app
@@ -69,7 +69,7 @@ def _print_summary(console: Console, results: list[tuple[str, Report | None]]) -
     console.rule()
     lines = [Text(f"Summary of {len(results)} files", style="bold")]
     lines += [Text.assemble((label, "bold"), ": ", _summary_line(report)) for label, report in results]
-    emit(console, Group(*lines))
+    print_clean(console, Group(*lines))
 
 
 @app.command("scan")
@@ -137,7 +137,7 @@ def scan_command(
         print(json_printable(json.dumps(payload, indent=2, ensure_ascii=False)))
     elif several and reports:
         _print_summary(console, results)
-        emit(console, Text("\n" + reports[0].limits, style="dim"))
+        print_clean(console, Text("\n" + reports[0].limits, style="dim"))
     if len(reports) < len(results):
         raise typer.Exit(EXIT_BAD_INPUT)
     found = {f.category for r in reports for f in r.findings}

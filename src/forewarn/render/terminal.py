@@ -156,7 +156,7 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     return Group(*parts)
 
 
-def emit(console: Console, renderable: RenderableType, *, soft_wrap: bool | None = None) -> None:
+def print_clean(console: Console, renderable: RenderableType, *, soft_wrap: bool | None = None) -> None:
     """Print ``renderable``; off a terminal (a pipe, a file) without the padding Rich adds to lines.
 
     ``soft_wrap=False`` word-wraps even on a console made with ``soft_wrap=True``.
@@ -174,5 +174,5 @@ def emit(console: Console, renderable: RenderableType, *, soft_wrap: bool | None
 def print_report(report: Report, console: Console, *, spoilers: bool = False, explain: bool = False,
                  details: bool = False, limits: bool = True, label: str | None = None) -> None:
     """Print one report to the console."""
-    emit(console, render_report(report, spoilers=spoilers, explain=explain, details=details, limits=limits,
+    print_clean(console, render_report(report, spoilers=spoilers, explain=explain, details=details, limits=limits,
                                 label=label))
