@@ -286,3 +286,28 @@ def test_progress_bar_is_off_for_json_into_a_pipe_unless_forced():
     assert not progress_wanted(None, stderr=pipe, json_to_pipe=False)
     assert progress_wanted(True, stderr=pipe, json_to_pipe=True)
     assert not progress_wanted(False, stderr=terminal, json_to_pipe=False)
+
+
+@pytest.mark.parametrize("width", [32, 40, 56, 80, 120])
+@pytest.mark.parametrize("details", [False, True])
+def test_reports_fit_any_width_without_cutting_or_splitting(width, details):
+    from forewarn.render.terminal import render_report
+
+    report = scan(STORY * 3, avoid="death", spoilers=True)
+    console = Console(width=width, file=io.StringIO(), color_system=None)
+    console.print(render_report(report, details=details, spoilers=details))
+    lines = console.file.getvalue().splitlines()
+    assert all(len(line.rstrip()) <= width for line in lines)
+    assert not any(line.rstrip().endswith((" ch", " chapter", "…")) for line in lines), lines
+
+
+def test_prose_keeps_chapter_and_number_together():
+    from forewarn.render.flow import prose
+
+    text = "Nothing on your list was detected before chapter 12; from chapter 12 it contains death."
+    for width in range(20, 60):
+        console = Console(width=width, file=io.StringIO(), color_system=None)
+        console.print(prose(text))
+        output = console.file.getvalue()
+        assert " ".join(output.split()) == text
+        assert not any(line.rstrip().endswith("chapter") for line in output.splitlines())

@@ -11,7 +11,8 @@ from ._errors import usage_errors
 TEMPLATE = """\
 # forewarn reader profile: what you want to avoid, and from which severity.
 # Severities: "mentioned" (any mention), "depicted" (happens on the page), "graphic" (in detail).
-# Category ids: run `forewarn categories`.
+# Categories: ids, names or other names readers use ("self harm", "major character death",
+# "noncon"); run `forewarn categories` to list them.
 
 [avoid]
 self-harm = "mentioned"

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from rich.console import Console, ConsoleOptions
 from rich.measure import Measurement
 from rich.text import Text
+
+
+# "chapter 3", "ch 3", "chapters 2, 3" stay on one line with their number.
+_NUMBERED = re.compile(r"\b(?:[Cc]h(?:apters?)?|[Ss]cene|[Pp]art|[Aa]ct) \d")
 
 
 class Flow:
@@ -35,3 +40,15 @@ class Flow:
                 line.append(self.separator)
             line.append_text(item)
         yield line
+
+
+def prose(text: str, style: str = "", lead: Text | None = None) -> Flow:
+    """Running text that wraps between words but never between "chapter"/"ch" and its number."""
+    words = text.split(" ")
+    items: list[Text] = [lead] if lead is not None else []
+    for word in words:
+        if items and _NUMBERED.search(f"{items[-1].plain.split(' ')[-1]} {word}") and word[:1].isdigit():
+            items[-1].append(" " + word, style=style)
+        else:
+            items.append(Text(word, style=style))
+    return Flow(items, separator=" ")

@@ -6,7 +6,9 @@ story (title, authors, declared tags, quotes, file names) goes through ``printab
 
 from __future__ import annotations
 
-from rich.console import Console, Group, RenderableType
+from collections.abc import Iterator
+
+from rich.console import Console, ConsoleOptions, Group, RenderableType
 from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
@@ -14,7 +16,7 @@ from rich.text import Text
 from ..ratings import category_note_lead, describe_declared
 from ..report import Finding, Location, Report
 from ..taxonomy import groups
-from .flow import Flow
+from .flow import Flow, prose
 from .safe import printable
 
 # Severity styles differ in weight and lightness, not only in hue, so they read apart in any theme
@@ -23,6 +25,7 @@ SEVERITY_STYLE = {"mentioned": "", "depicted": "bold yellow", "graphic": "bold r
 VERDICT_STYLE = {"not-safe": "bold red", "safe-until": "bold yellow", "nothing-detected": "bold green"}
 MAX_CHAPTERS = 6
 MAX_PER_CHAPTER = 3
+MIN_PLACES_WIDTH = 24
 
 
 def _where(location: Location) -> list[Text]:
@@ -57,7 +60,8 @@ def _details(finding: Finding, spoilers: bool, explain: bool) -> Group:
                 parts.append(Text(printable(location.explanation), style="dim cyan"))
         lines.append(Flow(parts, separator=" "))
         if spoilers and location.quote:
-            lines.append(Text(f"   “{printable(location.quote, one_line=True)}”", style="italic dim"))
+            lines.append(Padding(Text(f"“{printable(location.quote, one_line=True)}”", style="italic dim"),
+                                 (0, 0, 0, 3)))
     return Group(*lines)
 
 
@@ -100,23 +104,46 @@ def _heading(report: Report, label: str | None) -> Flow:
     return Flow(parts, separator=" ")
 
 
-def _findings_table(report: Report, spoilers: bool, explain: bool, details: bool) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(no_wrap=True)
-    table.add_column(no_wrap=True)
-    table.add_column()
-    for group in groups():
-        found = [f for f in report.findings if f.group == group.id]
-        if not found:
-            continue
-        table.add_row(Text(group.name, style="bold underline"), "", "")
-        for finding in found:
-            table.add_row(
-                Text("  " + finding.name),
-                Text(finding.severity, style=SEVERITY_STYLE[finding.severity]),
-                _details(finding, spoilers, explain) if details else _by_chapter(finding),
-            )
-    return table
+class _Findings:
+    """The findings grouped: a three-column table (name, severity, places) when the places column
+    gets at least ``MIN_PLACES_WIDTH`` cells; otherwise, and always with ``details``, each finding's
+    places on their own indented lines below it, so nothing is squeezed or cut."""
+
+    def __init__(self, report: Report, spoilers: bool, explain: bool, details: bool) -> None:
+        self.report, self.spoilers, self.explain, self.details = report, spoilers, explain, details
+
+    def _groups(self) -> Iterator[tuple[str, list[Finding]]]:
+        for group in groups():
+            found = [f for f in self.report.findings if f.group == group.id]
+            if found:
+                yield group.name, found
+
+    def _places(self, finding: Finding) -> RenderableType:
+        return _details(finding, self.spoilers, self.explain) if self.details else _by_chapter(finding)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
+        name_width = max(len(f.name) for f in self.report.findings) + 2
+        severity_width = max(len(f.severity) for f in self.report.findings)
+        stacked = self.details or options.max_width - name_width - severity_width - 4 < MIN_PLACES_WIDTH
+        if stacked:
+            for group_name, found in self._groups():
+                yield Text(group_name, style="bold underline")
+                for finding in found:
+                    yield Text.assemble(f"  {finding.name}".ljust(name_width + 2),
+                                        (finding.severity, SEVERITY_STYLE[finding.severity]))
+                    yield Padding(self._places(finding), (0, 0, 0, 6))
+            return
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
+        table.add_column()
+        for group_name, found in self._groups():
+            table.add_row(Text(group_name, style="bold underline"), "", "")
+            for finding in found:
+                table.add_row(Text("  " + finding.name),
+                              Text(finding.severity, style=SEVERITY_STYLE[finding.severity]),
+                              self._places(finding))
+        yield table
 
 
 def render_report(report: Report, *, spoilers: bool = False, explain: bool = False,
@@ -130,11 +157,10 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     details = details or spoilers or explain
     parts: list[RenderableType] = [_heading(report, label)]
     if report.verdict:
-        parts.append(Text.assemble(
-            ("Verdict: ", "bold"), (printable(report.verdict.summary), VERDICT_STYLE[report.verdict.status]),
-        ))
+        parts.append(prose(printable(report.verdict.summary), VERDICT_STYLE[report.verdict.status],
+                           lead=Text("Verdict:", style="bold")))
     for note in _under_warning_lines(report):
-        parts.append(Text.assemble(("Under-warned: ", "bold magenta"), printable(note)))
+        parts.append(prose(printable(note), lead=Text("Under-warned:", style="bold magenta")))
     suggested = report.suggested
     parts.append(Flow([
         Text.assemble(("Suggested: ", "bold"), f"AO3 {suggested.ao3_rating}"), Text(f"FFN {suggested.ffn_rating}"),
@@ -146,7 +172,7 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     for notice in report.notices:
         parts.append(Text(f"Note: {printable(notice)}", style="yellow"))
     if report.findings:
-        parts.append(Padding(_findings_table(report, spoilers, explain, details), (1, 0, 0, 0)))
+        parts.append(Padding(_Findings(report, spoilers, explain, details), (1, 0, 0, 0)))
     else:
         parts.append(Text("\nNothing detected.", style="bold"))
     if report.support:
