@@ -19,6 +19,15 @@ PROG_NAME = "forewarn"
 _BRACES = re.compile(r"\{([^{}]*)\}")
 
 
+_TYPE_LABELS = {"int": "N", "float": "NUMBER", "path": "PATH", "str": "TEXT"}
+
+
+def _type_label(param: Any, ctx: Any) -> str:
+    """A short label for an option's value from Typer's type name: N, NUMBER, PATH or TEXT."""
+    words = str(param.display_type(ctx)).strip("<>").replace("list[", "").rstrip("]").split()
+    return _TYPE_LABELS.get(words[0] if words else "str", "TEXT")
+
+
 def _tidy_params(command: Any, ctx: Any) -> None:
     """Make each parameter's help column show its metavar (options) or nothing (flags, arguments),
     and name arguments in capitals (``PATH``, not ``path``)."""
@@ -27,7 +36,7 @@ def _tidy_params(command: Any, ctx: Any) -> None:
             param.metavar = param.metavar or (param.name or "").upper()
             label = None
         else:
-            label = None if getattr(param, "is_flag", False) else (param.metavar or (param.name or "").upper())
+            label = None if getattr(param, "is_flag", False) else (param.metavar or _type_label(param, ctx))
         param.display_type_rich = lambda ctx, label=label: label
 
 
