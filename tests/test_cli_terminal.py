@@ -311,3 +311,24 @@ def test_prose_keeps_chapter_and_number_together():
         output = console.file.getvalue()
         assert " ".join(output.split()) == text
         assert not any(line.rstrip().endswith("chapter") for line in output.splitlines())
+
+
+def test_library_summary_wraps_between_words_and_escapes_paths(tmp_path):
+    from forewarn.batch.library import RunSummary
+    from forewarn.batch.store import WorkRecord
+    from forewarn.cli.library import _print_summary, _print_unsafe
+
+    output = io.StringIO()
+    console = Console(file=output, width=70, soft_wrap=True, color_system=None)
+    records = [WorkRecord("evil\x1b[2J.txt", "h", "f", "failed", error="bad\x1b]52;c;eA==\x07 bytes"),
+               WorkRecord("calm.txt", "h2", "f", "ok")]
+    _print_summary(console, RunSummary(total=2, scanned=2), records, tmp_path / "store.sqlite")
+    _print_unsafe(console, {"dark\x1b]0;t\x07.txt": "not-safe: Not safe for you: it contains death, "
+                            "first in chapter 12 (40% through)."}, "death")
+    text = output.getvalue()
+    assert "\x1b" not in text and "\x07" not in text
+    assert "evil\\x1b[2J.txt" in text and "dark\\x1b]0;t\\x07.txt" in text
+    assert "not-safe:" not in text
+    for line in text.splitlines():
+        assert len(line.rstrip()) <= 70
+        assert not line.rstrip().endswith(("chapter", "alrea", "Libr")), line

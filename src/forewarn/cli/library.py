@@ -33,6 +33,7 @@ from ..batch.scanner import ScanOptions, fingerprint, one_line
 from ..batch.store import Store, WorkRecord
 from ..errors import ForewarnError, UsageError
 from ..profile import Profile, parse_avoid, verdict
+from ..render.flow import prose
 from ..render.safe import printable
 from ..render.terminal import print_clean
 from ..report import Report
@@ -139,7 +140,7 @@ def _print_unsafe(console: Console, verdicts: dict[str, str], avoid: str) -> Non
     table.add_column(overflow="fold")
     table.add_column()
     for path, line in unsafe.items():
-        table.add_row(Text("  " + printable(path, one_line=True)), Text(printable(line.partition(": ")[2])))
+        table.add_row(Text("  " + printable(path, one_line=True)), prose(printable(line.partition(": ")[2])))
     heading = Text(f"Not safe for this reader ({printable(avoid, one_line=True)}): "
                    f"{len(unsafe)} of {len(verdicts)} scanned works", style="bold")
     print_clean(console, Group(heading, table) if unsafe else heading, soft_wrap=False)
