@@ -138,10 +138,10 @@ class _Findings:
         table.add_column(no_wrap=True)
         table.add_column()
         for group_name, found in self._groups():
-            table.add_row(Text(group_name, style="bold underline"), "", "")
-            for finding in found:
+            table.add_row(Text.assemble((group_name, "bold underline")), "", "")
+            for finding in found:  # styles as spans, so the cell padding stays unstyled
                 table.add_row(Text("  " + finding.name),
-                              Text(finding.severity, style=SEVERITY_STYLE[finding.severity]),
+                              Text.assemble((finding.severity, SEVERITY_STYLE[finding.severity])),
                               self._places(finding))
         yield table
 
@@ -183,17 +183,13 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
 
 
 def print_clean(console: Console, renderable: RenderableType, *, soft_wrap: bool | None = None) -> None:
-    """Print ``renderable``; off a terminal (a pipe, a file) without the padding Rich adds to lines.
-
-    ``soft_wrap=False`` word-wraps even on a console made with ``soft_wrap=True``.
+    """Print ``renderable`` without the trailing spaces Rich pads lines with (they end up in pipes,
+    files and copied text). ``soft_wrap=False`` word-wraps even on a console made with ``soft_wrap=True``.
     """
-    if console.is_terminal:
-        console.print(renderable, soft_wrap=soft_wrap)
-        return
     with console.capture() as capture:
         console.print(renderable, soft_wrap=soft_wrap)
     lines = capture.get().splitlines()
-    console.file.write("".join(line.rstrip() + "\n" for line in lines))
+    console.file.write("".join(line.rstrip(" ") + "\n" for line in lines))
     console.file.flush()
 
 
