@@ -210,9 +210,11 @@ def test_version():
 
 @pytest.mark.parametrize("command", ["scan", "library", "batch", "tag", "serve", "categories", "profile",
                                      "schema", "score-passages"])
-def test_help_shows_no_python_types_or_braces(command):
+def test_help_shows_no_python_types_or_braces(command, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
     result = _run(command, "--help")
     assert result.exit_code == 0
+    assert "…" not in result.stdout, "help cut at 80 columns"
     for noise in ("<bool>", "<str>", "<list[", "<path>", "<int", "<float>"):
         assert noise not in result.stdout, (noise, command)
     usage = next(line for line in result.stdout.splitlines() if "Usage:" in line)
