@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from .. import __version__
+from ..version import __version__
 
 PROG_NAME = "forewarn"
 _BRACES = re.compile(r"\{([^{}]*)\}")

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from ..ratings import category_note_lead, describe_declared
 from ..report import Finding, Location, Report
-from ..taxonomy import groups
+from ..taxonomy import categories, groups
 from .flow import Flow, prose
 from .safe import printable
 
@@ -81,6 +81,26 @@ def _under_warning_lines(report: Report) -> list[str]:
     names = {f.category: f"{f.name.lower()} ({f.severity})" for f in report.findings}
     lead = category_note_lead(report.declared)
     return lines + [f"{lead}: {', '.join(names[n.category] for n in per_category)}."]
+
+
+_BECAUSE = {"negation": "negated", "figurative": "figurative use", "forbids": "a word that rules it out nearby",
+            "requires": "a needed second cue missing", "who": "about the wrong subject",
+            "not_who": "about the wrong subject"}
+
+
+def set_aside_lines(report: Report) -> list[Text]:
+    """--explain: the cue matches detectors set aside, per category: "not reported because ..."."""
+    counts: dict[str, dict[str, int]] = {}
+    for item in report.suppressed or []:
+        reasons = counts.setdefault(item.category, {})
+        reasons[item.because] = reasons.get(item.because, 0) + 1
+    found = {f.category for f in report.findings}
+    names = {c.id: c.name for c in categories().values()}
+    return [Text.assemble(("Not reported: " if category not in found else "Also set aside: ", "dim bold"),
+                          (f"{names.get(category, category)} — " + ", ".join(
+                              f"{n} match{'es' if n > 1 else ''} {_BECAUSE.get(b, b)}" for b, n in reasons.items()),
+                           "dim"))
+            for category, reasons in counts.items()]
 
 
 def file_label(report: Report) -> str:
@@ -175,6 +195,8 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
         parts.append(Padding(_Findings(report, spoilers, explain, details), (1, 0, 0, 0)))
     else:
         parts.append(Text("\nNothing detected.", style="bold"))
+    if explain:
+        parts.extend(set_aside_lines(report))
     if report.support:
         parts.append(Text("\n" + report.support.text, style="cyan"))
     if limits:
@@ -188,9 +210,8 @@ def print_clean(console: Console, renderable: RenderableType, *, soft_wrap: bool
     """
     with console.capture() as capture:
         console.print(renderable, soft_wrap=soft_wrap)
-    lines = capture.get().splitlines()
-    console.file.write("".join(line.rstrip(" ") + "\n" for line in lines))
-    console.file.flush()
+    lines = [line.rstrip(" ") for line in capture.get().splitlines()]
+    console.print(Text.from_ansi("\n".join(lines)), soft_wrap=True)
 
 
 def print_report(report: Report, console: Console, *, spoilers: bool = False, explain: bool = False,
