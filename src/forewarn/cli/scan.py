@@ -118,7 +118,8 @@ def scan_command(
     with ScanBar(errors, len(inputs), enabled=wanted) as bar:
         for file in inputs:
             label = _label(file)
-            bar.next_file(label)
+            short = file == "-" or label == EXAMPLE_LABEL
+            bar.next_file(label if short else printable(Path(file).name, one_line=True))
             report = attempt(
                 lambda file=file: scan(file if file == "-" else Path(file), profile=chosen_profile, spoilers=spoilers,
                                        explain=explain, thorough=thorough, detectors=detector, format=format,
