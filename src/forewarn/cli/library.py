@@ -122,7 +122,8 @@ def _print_summary(console: Console, summary: RunSummary, records: list[WorkReco
         f"Library: {len(records)} works, {len(records) - len(failed)} ok, {len(failed)} failed."
     )]
     for record in failed:
-        lines.append(Text(f"  failed: {printable(record.path, one_line=True)}: {printable(record.error or '', one_line=True)}"))
+        path, error = printable(record.path, one_line=True), printable(record.error or "", one_line=True)
+        lines.append(Text(f"  failed: {path}: {error}"))
     counts = category_counts(r for r in records if r.status == "ok")
     if counts:
         names = categories()

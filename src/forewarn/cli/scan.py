@@ -90,7 +90,8 @@ def scan_command(
         None, "--profile", metavar="FILE", help="Reader profile TOML (default: profile.toml in your config dir)."),
     use_profile: bool = typer.Option(True, "--use-profile/--no-profile", help="Read the default profile file."),
     fail_on: Optional[str] = typer.Option(
-        None, "--fail-on", metavar="CATS", autocompletion=complete_categories, help="Exit with code 1 when one of these categories is found."),
+        None, "--fail-on", metavar="CATS", autocompletion=complete_categories,
+        help="Exit with code 1 when one of these categories is found."),
     thorough: bool = typer.Option(
         False, "--thorough", help="Let the encoder read every passage even in works over 100,000 words (slower)."),
     detector: Optional[list[str]] = typer.Option(
