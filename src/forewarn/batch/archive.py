@@ -176,18 +176,24 @@ def _settle(chunk: list[dict[str, Any]], result: list[dict[str, Any]] | Lost,
     return [_row(chunk[0], result.outcome.error)]
 
 
-def _with_retries(chunks: Iterator[list[dict[str, Any]]], retry: deque[list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
-    """The chunks, with the ones queued in ``retry`` (while running) handed out first."""
-    while True:
-        if retry:
-            yield retry.popleft()
-            continue
-        chunk = next(chunks, None)
-        if chunk is None:
-            if retry:
-                continue
-            return
-        yield chunk
+class _WithRetries:
+    """The chunks, with those queued in ``retry`` while running handed out first.
+
+    An iterator that may be asked again after it ran dry (a generator could not): a chunk lost
+    at the very end of a run is queued again after the input is exhausted.
+    """
+
+    def __init__(self, chunks: Iterator[list[dict[str, Any]]], retry: deque[list[dict[str, Any]]]) -> None:
+        self._chunks = chunks
+        self._retry = retry
+
+    def __iter__(self) -> _WithRetries:
+        return self
+
+    def __next__(self) -> list[dict[str, Any]]:
+        if self._retry:
+            return self._retry.popleft()
+        return next(self._chunks)
 
 
 def _chunks(rows: Iterator[dict[str, Any]], skip: set[str], size: int, summary: BatchSummary) -> Iterator[list[dict[str, Any]]]:
@@ -302,7 +308,7 @@ def run_batch(
         leftover.unlink()
     summary = BatchSummary()
     retry: deque[list[dict[str, Any]]] = deque()
-    chunks = _with_retries(_chunks(rows, done_ids(output), chunk_size or config["chunk_size"], summary), retry)
+    chunks = _WithRetries(_chunks(rows, done_ids(output), chunk_size or config["chunk_size"], summary), retry)
     writer = _PartWriter(output, part_size or config["part_size"], config["flush_seconds"], clock)
     setup = WorkerSetup(scan, options, workers=max(jobs, 1))
     started = time.perf_counter()
