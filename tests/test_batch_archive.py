@@ -123,6 +123,20 @@ def test_dask_engine_on_a_local_cluster(tmp_path, monkeypatch):
     assert [f["category"] for f in json.loads(rows["w2"]["findings"])] == ["self-harm"]
 
 
+@pytest.mark.slow
+def test_dask_engine_fails_the_work_whose_worker_was_killed(tmp_path, monkeypatch):
+    repository = str(Path(__file__).resolve().parents[1])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([repository, os.path.join(repository, "src")]))
+    works = [{"id": "a", "text": "A storm."}, {"id": "b", "text": "KILLME"}, {"id": "c", "text": "Tea."}]
+    summary = run_batch(_jsonl(tmp_path / "in.jsonl", works), tmp_path / "out", engine="dask", jobs=2,
+                        scan=fake_scan, chunk_size=2)
+    rows = _rows(tmp_path / "out")
+    assert summary.scanned == 3 and sorted(rows) == ["a", "b", "c"]
+    assert rows["b"]["status"] == "failed" and "was killed" in rows["b"]["error"]
+    # Dask blames every task a dying worker held: a work queued beside the killer may share its fate
+    assert all(rows[k]["status"] == "ok" or "was killed" in rows[k]["error"] for k in "ac")
+
+
 def test_cli_batch_runs_and_resumes(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 

@@ -21,6 +21,7 @@ worker loads the detectors once and works get sent in small chunks.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import time
@@ -365,7 +366,7 @@ def _dask_results(
                 return
             try:
                 done = wait(list(pending), timeout=1.0, return_when="FIRST_COMPLETED").done
-            except TimeoutError:
+            except asyncio.TimeoutError:  # what distributed.wait raises
                 on_tick()
                 continue
             for future in done:

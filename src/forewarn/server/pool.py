@@ -109,7 +109,7 @@ class ScanPool:
         pool = self._pool
         try:
             return await asyncio.wrap_future(pool.schedule(scan_one, args=(job,), timeout=self.scan_seconds))
-        except TimeoutError:
+        except asyncio.TimeoutError:  # pebble's TimeoutError, as wrap_future hands it on
             self._replacing()
             return lost("timeout", seconds=self.scan_seconds)
         except ProcessExpired as error:
