@@ -48,11 +48,11 @@ class ScanPool:
         self.start_seconds = start_seconds
         self._context = multiprocessing.get_context("spawn")
         self._ready = self._context.Queue()
-        self._pool = self._new_pool()
+        self._pool: ProcessPool | None = None
         self._busy = 0
         self._starting = size
         self._tasks: set[asyncio.Task[object]] = set()
-        self._closed = False
+        self._closed = True
 
     @property
     def idle(self) -> int:
@@ -64,7 +64,13 @@ class ScanPool:
         return ProcessPool(max_workers=self.size, initializer=initialise, initargs=(setup,), context=self._context)
 
     async def start(self) -> None:
-        """Start every worker and wait until all are ready; RuntimeError if one cannot load."""
+        """Start every worker and wait until all are ready; RuntimeError if one cannot load.
+
+        A pool may be started again after :meth:`close` (an app's lifespan may run more than once).
+        """
+        self._ready = self._context.Queue()
+        self._pool = self._new_pool()
+        self._busy, self._starting, self._closed = 0, self.size, False
         self._pool.schedule(int)  # a no-op: pebble starts its workers with the first task
         deadline = time.monotonic() + self.start_seconds
         for _ in range(self.size):
@@ -86,7 +92,9 @@ class ScanPool:
         Raises PoolBusy, ScanTimedOut, ScanFailed, or the InputError/UsageError of the scan. A
         request that goes away leaves its scan running to the end (or its time limit).
         """
-        if not self._pool.active and not self._closed:
+        if self._pool is None or self._closed:
+            raise PoolBusy()
+        if not self._pool.active:
             self._restart()  # a worker died between jobs and pebble gave up the pool
         if self.idle == 0:
             raise PoolBusy()
@@ -107,6 +115,7 @@ class ScanPool:
     async def _run(self, job: ScanJob) -> Outcome:
         """Scan on the pool; a killed or timed-out worker is counted as starting until replaced."""
         pool = self._pool
+        assert pool is not None
         try:
             return await asyncio.wrap_future(pool.schedule(scan_one, args=(job,), timeout=self.scan_seconds))
         except asyncio.TimeoutError:  # pebble's TimeoutError, as wrap_future hands it on
@@ -147,7 +156,7 @@ class ScanPool:
 
     def _restart(self) -> None:
         """Replace a broken pebble pool with a fresh one."""
-        if self._closed:
+        if self._closed or self._pool is None:
             return
         log.error("the scan pool broke; starting fresh workers")
         broken, self._pool = self._pool, self._new_pool()
@@ -163,5 +172,7 @@ class ScanPool:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
-        self._pool.stop()
-        await anyio.to_thread.run_sync(self._pool.join)
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+            await anyio.to_thread.run_sync(pool.join)
