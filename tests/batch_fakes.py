@@ -79,11 +79,9 @@ def slow_fake_scan(source, **options) -> Report:
 CLI_WITH_FAKE_SCAN = """
 import sys
 import forewarn
-import forewarn.worker
 import forewarn.cli.library as library_cli
 from tests.batch_fakes import FAKE_FINGERPRINT, slow_fake_scan
 forewarn.scan = slow_fake_scan
-forewarn.worker.load_detectors = lambda options: []
 library_cli.fingerprint = lambda options: FAKE_FINGERPRINT
 sys.argv[0] = "forewarn"
 from forewarn.cli import main

@@ -142,11 +142,9 @@ def test_cli_batch_runs_and_resumes(tmp_path, monkeypatch):
 
     import forewarn
     import forewarn.cli.batch
-    from forewarn import worker
     from forewarn.cli._app import app
 
     monkeypatch.setattr(forewarn, "scan", fake_scan)
-    monkeypatch.setattr(worker, "load_detectors", lambda options: [])
     source = _jsonl(tmp_path / "in.jsonl", WORKS)
     command = ["batch", str(source), str(tmp_path / "out"), "--jobs", "0"]
     first = CliRunner().invoke(app, command)

@@ -200,11 +200,9 @@ def cli(monkeypatch):
 
     import forewarn
     import forewarn.cli.library as library_cli
-    from forewarn import worker
     from forewarn.cli._app import app
 
     monkeypatch.setattr(forewarn, "scan", fake_scan)
-    monkeypatch.setattr(worker, "load_detectors", lambda options: [])
     monkeypatch.setattr(library_cli, "fingerprint", lambda options: FAKE_FINGERPRINT)
     return lambda *args: CliRunner().invoke(app, ["library", *args, "--jobs", "0"])
 

@@ -36,23 +36,14 @@ class ScanOptions:
     detector_names: tuple[str, ...] = ()
 
 
-def load_detectors(options: ScanOptions) -> list[Any]:
-    """The detectors ``options`` ask for: the named ones, else the defaults."""
-    from .detectors.registry import default_detectors, detectors_by_name
-
-    if options.detector_names:
-        return detectors_by_name(list(options.detector_names))
-    return default_detectors(thorough=options.thorough)
-
-
 @dataclass(frozen=True, slots=True)
 class WorkerSetup:
     """How each worker process of a pool is prepared (pickled to the process once).
 
     ``scan`` is the scan function: ``None`` for ``forewarn.scan``, a ``"module:function"`` name
-    (the server), or a callable (tests inject fakes). With ``options`` the detectors are loaded
-    once and every job is scanned with them; ``warm_up`` loads the models and scans a short text
-    before the first job; ``ready`` is a multiprocessing queue told ``("ready", "")`` or
+    (the server), or a callable (tests inject fakes). With ``options`` every job is scanned with
+    those detectors (by name, so ``forewarn.scan`` builds its engine once per process and reuses
+    it); ``warm_up`` loads the models and scans a short text before the first job; ``ready`` is a multiprocessing queue told ``("ready", "")`` or
     ``("failed", reason)`` when the process is prepared.
     """
 
@@ -175,7 +166,7 @@ def _prepared(setup: WorkerSetup) -> _Prepared:
     fixed: dict[str, Any] = {}
     if setup.options is not None:
         fixed["thorough"] = setup.options.thorough
-        fixed["detectors"] = load_detectors(setup.options) if setup.scan is None else None
+        fixed["detectors"] = list(setup.options.detector_names) or None
     if setup.warm_up:
         from .detectors.registry import preload
 
