@@ -80,11 +80,16 @@ class ScanPool:
             self._starting -= 1
 
     def _next_ready(self, deadline: float) -> tuple[str, str]:
-        """The next worker's ``("ready" | "failed", reason)``; RuntimeError at the deadline."""
-        try:
-            return self._ready.get(timeout=max(deadline - time.monotonic(), 0.01))
-        except queue.Empty:
-            raise RuntimeError(f"a scan worker did not start within {self.start_seconds:g} s") from None
+        """The next worker's ``("ready" | "failed", reason)``; RuntimeError at the deadline or on close."""
+        ready = self._ready
+        while time.monotonic() < deadline and not self._closed:
+            try:
+                return ready.get(timeout=0.2)
+            except queue.Empty:
+                continue
+        if self._closed:
+            raise RuntimeError("the scan pool was closed while a worker started")
+        raise RuntimeError(f"a scan worker did not start within {self.start_seconds:g} s")
 
     async def scan(self, job: ScanJob) -> str:
         """Run one job on an idle worker and return the report JSON.
@@ -150,7 +155,8 @@ class ScanPool:
             if kind == "failed":
                 log.error("a replacement scan worker could not load: %s", reason)
         except RuntimeError as error:
-            log.error("%s", error)
+            if not self._closed:
+                log.error("%s", error)
         finally:
             self._starting -= 1
 
