@@ -2,7 +2,8 @@
 
 Every pool runs this: the server's pool (``server/pool.py``), library and archive runs on this
 machine (``batch/pool.py``) and Dask workers (``batch/dask_plugin.py``). :func:`initialise` runs
-once per worker process (detectors loaded there, once); :func:`scan_one` scans one job and
+once per worker process; the scan engine is built once per process and reused (``forewarn.scan``
+keeps one per choice of detectors); :func:`scan_one` scans one job and
 returns an :class:`Outcome`: the report, or a failure with its kind and a one-line reason.
 Killing a worker that runs too long, or noticing one the system killed, is the pool's job.
 """
@@ -18,7 +19,7 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from .errors import ForewarnError, InputError, UsageError
 
@@ -43,8 +44,9 @@ class WorkerSetup:
     ``scan`` is the scan function: ``None`` for ``forewarn.scan``, a ``"module:function"`` name
     (the server), or a callable (tests inject fakes). With ``options`` every job is scanned with
     those detectors (by name, so ``forewarn.scan`` builds its engine once per process and reuses
-    it); ``warm_up`` loads the models and scans a short text before the first job; ``ready`` is a multiprocessing queue told ``("ready", "")`` or
-    ``("failed", reason)`` when the process is prepared.
+    it); ``warm_up`` loads the models and scans a short text before the first job; ``ready`` is
+    a multiprocessing queue told ``("ready", "")`` or ``("failed", reason)`` once the process is
+    prepared.
     """
 
     scan: str | ScanFunction | None = None
@@ -72,8 +74,8 @@ class Job:
     options: Mapping[str, object] = field(default_factory=dict)
 
 
-FAILURE_KINDS = ("input", "usage", "bug", "setup", "timeout", "killed")
-"""Why a job failed: unreadable input, a bad option, a bug in forewarn, detectors that did not
+Failure = Literal["input", "usage", "bug", "setup", "timeout", "killed"]
+"""Why a job failed: unreadable input, a bad option, a bug in forewarn, a scanner that did not
 load, a worker stopped past the time limit, a worker killed by the system."""
 
 
@@ -88,7 +90,7 @@ class Outcome:
 
     status: str
     error: str | None = None
-    failure: str | None = None
+    failure: Failure | None = None
     where: str | None = None
     report_json: str | None = None
     words: int = 0
@@ -97,7 +99,7 @@ class Outcome:
     seconds: float = 0.0
 
     @classmethod
-    def failed(cls, failure: str, error: str, seconds: float = 0.0, where: str | None = None) -> Outcome:
+    def failed(cls, failure: Failure, error: str, seconds: float = 0.0, where: str | None = None) -> Outcome:
         """A failed outcome of kind ``failure`` with its one-line reason."""
         return cls("failed", error=error, failure=failure, where=where, seconds=seconds)
 
@@ -210,7 +212,7 @@ def scan_one(job: ScanJob) -> Outcome:
     )
 
 
-def lost(failure: str, seconds: float | None = None, code: int | None = None) -> Outcome:
+def lost(failure: Literal["timeout", "killed"], seconds: float | None = None, code: int | None = None) -> Outcome:
     """The outcome of a job whose worker was stopped past the time limit or killed by the system."""
     if failure == "timeout":
         return Outcome.failed("timeout", f"the scan took longer than the limit of {seconds:g} s and was stopped")
