@@ -1,11 +1,16 @@
 """A fake ``forewarn.scan`` for the batch and integration tests: fast, deterministic, no detectors.
 
 A story mentioning "storm" gets a death finding (mentioned); one mentioning "cliff" a self-harm
-finding (graphic); a story containing "BROKEN" raises InputError, "CRASH" a RuntimeError.
+finding (graphic); a story containing "BROKEN" raises InputError, "CRASH" a RuntimeError,
+"KILLME" kills its own process with SIGKILL (as the out-of-memory killer would; only in a
+worker pool!) and "HANG" sleeps for a minute.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 from forewarn.errors import InputError
@@ -58,13 +63,15 @@ def fake_scan(source, *, name=None, thorough=False, detectors=None, **_options) 
         raise InputError("the input is broken; give a real story")
     if "CRASH" in text:
         raise RuntimeError("detector fell over\nwith a second line")
+    if "KILLME" in text:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if "HANG" in text:
+        time.sleep(60)
     return fake_report(text, str(source) if isinstance(source, Path) else None)
 
 
 def slow_fake_scan(source, **options) -> Report:
     """``fake_scan`` taking 0.1 s a work, so that a run can be killed part-way through."""
-    import time
-
     time.sleep(0.1)
     return fake_scan(source, **options)
 
@@ -72,11 +79,9 @@ def slow_fake_scan(source, **options) -> Report:
 CLI_WITH_FAKE_SCAN = """
 import sys
 import forewarn
-import forewarn.batch.scanner
 import forewarn.cli.library as library_cli
 from tests.batch_fakes import FAKE_FINGERPRINT, slow_fake_scan
 forewarn.scan = slow_fake_scan
-forewarn.batch.scanner._load_detectors = lambda options: []
 library_cli.fingerprint = lambda options: FAKE_FINGERPRINT
 sys.argv[0] = "forewarn"
 from forewarn.cli import main

@@ -200,11 +200,9 @@ def cli(monkeypatch):
 
     import forewarn
     import forewarn.cli.library as library_cli
-    from forewarn.batch import scanner
     from forewarn.cli._app import app
 
     monkeypatch.setattr(forewarn, "scan", fake_scan)
-    monkeypatch.setattr(scanner, "_load_detectors", lambda options: [])
     monkeypatch.setattr(library_cli, "fingerprint", lambda options: FAKE_FINGERPRINT)
     return lambda *args: CliRunner().invoke(app, ["library", *args, "--jobs", "0"])
 
@@ -250,3 +248,54 @@ def test_cli_empty_folder_is_usage_error(tmp_path, cli):
     (tmp_path / "empty").mkdir()
     result = cli(str(tmp_path / "empty"))
     assert result.exit_code == 2 and "no story files" in result.output
+
+
+@pytest.fixture
+def no_hang():
+    """Fail the test instead of hanging it (a FIFO read blocks for ever)."""
+    class Hung(Exception):
+        """Not an OSError, so that nothing on the way catches it as a failed file."""
+
+    def hung(*_):
+        raise Hung("the run hung")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
+def test_fifos_and_device_links_fail_with_a_reason_and_the_run_goes_on(tmp_path, no_hang):
+    root = _library(tmp_path / "lib")
+    os.mkfifo(root / "pipe.txt")
+    (root / "zero.txt").symlink_to("/dev/zero")
+    with Store(default_store(root)) as store:
+        summary = _run(root, store)
+        records = {r.path: r for r in store.records()}
+    failed = dict(summary.failed)
+    assert "is not a regular file (a FIFO)" in failed["pipe.txt"]
+    assert "is not a regular file (a character device)" in failed["zero.txt"]
+    assert records["a/one.txt"].status == "ok" and summary.scanned == 4
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read_whole(tmp_path, monkeypatch):
+    from forewarn.batch import library
+
+    root = _library(tmp_path / "lib")
+    (root / "big.txt").write_text("word " * 100)
+    monkeypatch.setattr(library, "default_max_bytes", lambda: 200)
+    with Store(default_store(root)) as store:
+        failed = dict(_run(root, store).failed)
+    assert "larger than the 200-byte limit" in failed["big.txt"]
+
+
+def test_a_worker_killed_by_the_system_fails_its_file_and_the_run_goes_on(tmp_path):
+    root = _library(tmp_path / "lib")
+    (root / "oom.txt").write_text("Oom\n\nKILLME\n")
+    with Store(default_store(root)) as store:
+        summary = _run(root, store, jobs=2)
+        records = {r.path: r for r in store.records()}
+    assert summary.scanned == 5
+    assert records["oom.txt"].status == "failed" and "killed by signal 9" in records["oom.txt"].error
+    assert records["a/one.txt"].findings == [("death", "mentioned")] and records["three.txt"].status == "ok"

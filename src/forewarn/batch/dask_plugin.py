@@ -1,4 +1,4 @@
-"""The Dask side of the archive engine: load the detectors once in every worker process."""
+"""The Dask side of the archive engine: prepare the worker body once in every worker process."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import os
 from distributed import Worker, WorkerPlugin
 
 from ..detectors.learned import share_cores
-from .pool import init_worker_inline
-from .scanner import ScanFunction, ScanOptions
+from ..worker import WorkerSetup, prepare
 
 
 class ScannerPlugin(WorkerPlugin):
@@ -16,11 +15,10 @@ class ScannerPlugin(WorkerPlugin):
 
     name = "forewarn-scanner"
 
-    def __init__(self, options: ScanOptions, scan: ScanFunction | None = None) -> None:
-        self.options = options
-        self.scan = scan
+    def __init__(self, setup: WorkerSetup) -> None:
+        self.worker_setup = setup
 
     def setup(self, worker: Worker) -> None:
-        """Build this worker's scanner (detectors loaded here, once); Dask's own threads share the cores."""
+        """Load this worker's scanner (detectors loaded here, once); Dask's own threads share the cores."""
         share_cores(os.cpu_count() or 1)
-        init_worker_inline(self.options, self.scan)
+        prepare(self.worker_setup)

@@ -3,7 +3,9 @@
 A run first plans (cheap: a file whose size and modification time match its stored row is not
 even read; otherwise its content hash decides), then scans only what is new in parallel, storing
 each work in its own transaction as it finishes. Killing the run loses at most the works being
-scanned at that instant; the next run picks up the rest.
+scanned at that instant; the next run picks up the rest. A file that is not a regular file (a
+FIFO, a link to a device) or is over the size limit fails with its reason at planning, unread;
+a file whose worker is killed (out of memory) or runs past ``work_seconds`` fails with its reason.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from ..errors import InputError
 from ..readers import story_extensions
+from ..readers.limits import default_max_bytes
 from ..taxonomy import load_data_toml
+from ..worker import Outcome, WorkerSetup, one_line
 from .hashing import file_hash
-from .pool import bounded_map, scan_file
-from .scanner import Outcome, ScanFunction, ScanOptions, one_line
+from .pool import Lost, bounded_map, scan_file
+from .scanner import ScanFunction, ScanOptions
 from .store import Store, WorkRecord
 
 
@@ -108,9 +113,14 @@ def run_library(
             to_scan[str(item.path)] = (item, pending)
     if progress is not None:
         progress.start(len(to_scan))
-    results = bounded_map(scan_file, list(to_scan), jobs=jobs, options=options, scan=scan)
+    seconds = settings()["work_seconds"]
+    results = bounded_map(
+        scan_file, list(to_scan), jobs=jobs, setup=WorkerSetup(scan, options, workers=max(jobs, 1)),
+        seconds=lambda _: seconds,
+    )
     try:
-        for path, outcome in results:
+        for path, result in results:
+            outcome = result.outcome if isinstance(result, Lost) else result
             item, record = to_scan[path]
             _fill(record, outcome)
             store.put(record)
@@ -142,8 +152,8 @@ def _plan(
         ):
             summary.skipped += 1
             return None
-        content_hash = file_hash(item.path)
-    except OSError as error:
+        content_hash = file_hash(item.path, default_max_bytes())
+    except (OSError, InputError) as error:
         record = WorkRecord(item.key, "", fingerprint, "failed", error=one_line(error), run=summary.run)
         store.put(record)
         summary.failed.append((item.key, record.error or ""))

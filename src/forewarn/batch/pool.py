@@ -1,62 +1,49 @@
-"""Local parallel engine: a process pool whose workers each load the detectors once.
+"""Local parallel engine: a pebble process pool whose workers run :mod:`forewarn.worker`.
 
-``ProcessPoolExecutor``'s initializer builds one :class:`~forewarn.batch.scanner.Scanner` per
-worker process; tasks then only carry the work. Submission is bounded (a few tasks per worker in
-flight), so a run over millions of works keeps memory flat. Workers ignore Ctrl-C: the parent
-catches it, stops handing out work, and keeps everything already stored.
+Each worker process is prepared once (:func:`forewarn.worker.initialise`: detectors loaded
+there); tasks then only carry the work. Submission is bounded (a few tasks per worker in
+flight), so a run over millions of works keeps memory flat. A task past its time limit has its
+worker killed and replaced by the pool; a worker the system kills (out of memory, ``kill -9``)
+is replaced too; either way the caller gets a :class:`Lost` for that task and the run goes on.
+Workers ignore Ctrl-C: the parent catches it, stops handing out work, and keeps everything stored.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from ..detectors.learned import share_cores
+from pebble import ProcessExpired, ProcessPool
+
 from ..errors import ForewarnError
-from .scanner import Outcome, ScanFunction, Scanner, ScanOptions
+from ..worker import Job, Outcome, WorkerSetup, initialise, lost, prepare, scan_one
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_SCANNER: Scanner | None = None
+
+@dataclass(frozen=True, slots=True)
+class Lost:
+    """A task that gave no result: its worker was stopped past the time limit or killed."""
+
+    outcome: Outcome
 
 
-def init_worker(options: ScanOptions, scan: ScanFunction | None, workers: int = 1) -> None:
-    """Pool initializer: load the detectors once for this worker process.
-
-    The worker ignores Ctrl-C (the parent handles it), exits on its own if the parent dies
-    (``kill -9``), so no orphan keeps scanning, and uses only its share of the cores for the model.
-    """
-    global _SCANNER
-    share_cores(workers)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _SCANNER = Scanner(options, scan)
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-def worker_scanner() -> Scanner:
-    """The scanner of this worker process (set by :func:`init_worker`)."""
-    if _SCANNER is None:
-        raise RuntimeError("init_worker was not called in this process")
-    return _SCANNER
+def scan_job(job: Job) -> Outcome:
+    """Scan one job in a worker; a scanner that could not load ends the run (every work would fail)."""
+    outcome = scan_one(job)
+    if outcome.failure == "setup":
+        raise ForewarnError(outcome.error or "the scanner could not load")
+    return outcome
 
 
 def scan_file(path: str) -> Outcome:
     """Task: scan one file in a worker."""
-    return worker_scanner().scan(Path(path))
+    return scan_job(Job(Path(path)))
 
 
 def bounded_map(
@@ -64,52 +51,71 @@ def bounded_map(
     items: Iterable[T],
     *,
     jobs: int,
-    options: ScanOptions,
-    scan: ScanFunction | None = None,
+    setup: WorkerSetup,
+    seconds: Callable[[T], float] | None = None,
     inflight_per_worker: int = 2,
-) -> Iterator[tuple[T, R]]:
+    tick_seconds: float = 1.0,
+    on_tick: Callable[[], None] | None = None,
+) -> Iterator[tuple[T, R | Lost]]:
     """Run ``task`` over ``items`` on ``jobs`` worker processes; yield (item, result) as done.
 
-    With ``jobs`` 0 it runs in this process (no pool; what tests with fake scans use); with 1 or
-    more, in that many worker processes. Closing
-    the iterator early (or Ctrl-C in the caller) cancels the tasks not yet started; a worker that
-    dies (killed, out of memory, detectors failing to load) ends the run with a ForewarnError.
+    With ``jobs`` 0 it runs in this process (no pool, no time limit; what tests with fake scans
+    use). ``seconds(item)`` is the time limit of one task; a task past it, or whose worker is
+    killed, yields a :class:`Lost`. ``items`` is read lazily, after each result is handled, so
+    the caller may feed it more (a chunk to retry work by work). ``on_tick`` is called every
+    ``tick_seconds`` while no result comes. Closing the iterator early (or Ctrl-C in the caller)
+    stops the workers; a pool that breaks ends the run with a ForewarnError.
     """
     if jobs <= 0:
-        init_worker_inline(options, scan)
+        prepare(setup)
         for item in items:
             yield item, task(item)
         return
     pending: dict[Future[R], T] = {}
     source = iter(items)
-    executor = ProcessPoolExecutor(max_workers=jobs, initializer=init_worker, initargs=(options, scan, jobs))
+    pool = ProcessPool(max_workers=jobs, initializer=initialise, initargs=(setup,))
+    finished = False
     try:
-        for item in take(source, jobs * inflight_per_worker):
-            pending[executor.submit(task, item)] = item
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        while True:
+            for item in take(source, jobs * inflight_per_worker - len(pending)):
+                limit = seconds(item) if seconds is not None else None
+                pending[pool.schedule(task, args=(item,), timeout=limit)] = item
+            if not pending:
+                break
+            done, _ = wait(pending, timeout=tick_seconds, return_when=FIRST_COMPLETED)
+            if not done and on_tick is not None:
+                on_tick()
             for future in done:
                 item = pending.pop(future)
-                for following in take(source, 1):
-                    pending[executor.submit(task, following)] = following
-                yield item, future.result()
-    except BrokenProcessPool as error:
+                yield item, _result(future, seconds(item) if seconds is not None else None)
+        finished = True
+    except (BrokenProcessPool, RuntimeError) as error:
         raise ForewarnError(
-            f"a worker process died ({error}); what was finished is kept, run the same command again to resume"
+            f"the worker pool broke ({error}); what was finished is kept, run the same command again to resume"
         ) from None
     finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+        if finished:
+            pool.close()
+        else:
+            pool.stop()
+        pool.join()
 
 
-def init_worker_inline(options: ScanOptions, scan: ScanFunction | None) -> None:
-    """Load the detectors in this process, keeping Ctrl-C working (``jobs=0``, and Dask workers)."""
-    global _SCANNER
-    _SCANNER = Scanner(options, scan)
+def _result(future: Future[R], seconds: float | None) -> R | Lost:
+    """The task's result, or a Lost for a task stopped past its time limit or killed."""
+    try:
+        return future.result()
+    except TimeoutError:
+        return Lost(lost("timeout", seconds=seconds))
+    except ProcessExpired as error:
+        return Lost(lost("killed", code=error.exitcode))
 
 
 def take(source: Iterator[T], count: int) -> list[T]:
     """Up to ``count`` next items of ``source``."""
-    taken = []
+    taken: list[T] = []
+    if count <= 0:
+        return taken
     for item in source:
         taken.append(item)
         if len(taken) == count:

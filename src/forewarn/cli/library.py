@@ -29,7 +29,7 @@ from ..batch.library import (
     discover,
     run_library,
 )
-from ..batch.scanner import ScanOptions, fingerprint, one_line
+from ..batch.scanner import ScanOptions, fingerprint
 from ..batch.store import Store, WorkRecord
 from ..errors import ForewarnError, UsageError
 from ..profile import Profile, parse_avoid, verdict
@@ -38,6 +38,7 @@ from ..render.safe import printable
 from ..render.terminal import print_clean
 from ..report import Report
 from ..taxonomy import categories
+from ..worker import one_line
 from ._app import app
 from ._errors import usage_errors
 

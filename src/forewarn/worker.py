@@ -1,0 +1,222 @@
+"""The one worker body: prepare a process once, then scan one job at a time, never raising.
+
+Every pool runs this: the server's pool (``server/pool.py``), library and archive runs on this
+machine (``batch/pool.py``) and Dask workers (``batch/dask_plugin.py``). :func:`initialise` runs
+once per worker process; the scan engine is built once per process and reused (``forewarn.scan``
+keeps one per choice of detectors); :func:`scan_one` scans one job and
+returns an :class:`Outcome`: the report, or a failure with its kind and a one-line reason.
+Killing a worker that runs too long, or noticing one the system killed, is the pool's job.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from .errors import ForewarnError, InputError, UsageError
+
+ScanFunction = Callable[..., Any]
+"""``forewarn.scan``'s signature: ``(source, *, name=None, ..., detectors=None) -> Report``."""
+
+WARM_UP_TEXT = "The rain stopped. She walked home and made tea."
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """What every work of a library or archive run is scanned with (part of the fingerprint)."""
+
+    thorough: bool = False
+    detector_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSetup:
+    """How each worker process of a pool is prepared (pickled to the process once).
+
+    ``scan`` is the scan function: ``None`` for ``forewarn.scan``, a ``"module:function"`` name
+    (the server), or a callable (tests inject fakes). With ``options`` every job is scanned with
+    those detectors (by name, so ``forewarn.scan`` builds its engine once per process and reuses
+    it); ``warm_up`` loads the models and scans a short text before the first job; ``ready`` is
+    a multiprocessing queue told ``("ready", "")`` or ``("failed", reason)`` once the process is
+    prepared.
+    """
+
+    scan: str | ScanFunction | None = None
+    options: ScanOptions | None = None
+    workers: int = 1
+    warm_up: bool = False
+    ready: Any = None
+
+
+class ScanJob(Protocol):
+    """One scan: the source (path, file bytes or text) and ``scan``'s keyword options."""
+
+    @property
+    def source(self) -> str | bytes | Path: ...
+
+    @property
+    def options(self) -> Mapping[str, object]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """A :class:`ScanJob` as a plain value."""
+
+    source: str | bytes | Path
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+Failure = Literal["input", "usage", "bug", "setup", "timeout", "killed"]
+"""Why a job failed: unreadable input, a bad option, a bug in forewarn, a scanner that did not
+load, a worker stopped past the time limit, a worker killed by the system."""
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The result of one job: ``report_json`` when ok; ``failure`` (a kind) and ``error`` when failed.
+
+    ``error`` is one line; for a bug it is the exception type and message, and ``where`` the type
+    and the line it was raised at without the message (a message may quote the story: the server
+    logs ``where`` only).
+    """
+
+    status: str
+    error: str | None = None
+    failure: Failure | None = None
+    where: str | None = None
+    report_json: str | None = None
+    words: int = 0
+    title: str | None = None
+    findings: list[tuple[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @classmethod
+    def failed(cls, failure: Failure, error: str, seconds: float = 0.0, where: str | None = None) -> Outcome:
+        """A failed outcome of kind ``failure`` with its one-line reason."""
+        return cls("failed", error=error, failure=failure, where=where, seconds=seconds)
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as one line: forewarn's own messages as they are, others with their type."""
+    text = " ".join(str(error).split()) or "no message"
+    if isinstance(error, ForewarnError):
+        return text
+    return f"{type(error).__name__}: {text}"
+
+
+def resolve(target: str) -> ScanFunction:
+    """The callable named by ``"package.module:attribute"``."""
+    module_name, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+@dataclass(slots=True)
+class _Prepared:
+    scan: ScanFunction
+    fixed: dict[str, Any]
+
+
+_PREPARED: _Prepared | None = None
+_SETUP_ERROR: str | None = None
+
+
+def initialise(setup: WorkerSetup) -> None:
+    """Pool initializer: prepare this worker process once; never raises.
+
+    The process ignores Ctrl-C (the parent handles it), exits on its own if the parent dies
+    (``kill -9``) so no orphan keeps scanning, and uses only its share of the cores. A scanner
+    that cannot load makes every job fail with kind ``setup`` (a pool whose initializer raised
+    would restart the process forever).
+    """
+    from .detectors.learned import share_cores
+
+    share_cores(setup.workers)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    prepare(setup)
+    if setup.ready is not None:
+        setup.ready.put(("ready", "") if _SETUP_ERROR is None else ("failed", _SETUP_ERROR))
+
+
+def prepare(setup: WorkerSetup) -> None:
+    """Load the scanner in this process, leaving signals alone (no pool, and Dask workers)."""
+    global _PREPARED, _SETUP_ERROR
+    try:
+        _PREPARED = _prepared(setup)
+        _SETUP_ERROR = None
+    except Exception as error:  # noqa: BLE001 - reported with every job instead
+        _PREPARED, _SETUP_ERROR = None, f"the scanner could not load ({one_line(error)}); reinstall forewarn"
+
+
+def _prepared(setup: WorkerSetup) -> _Prepared:
+    if setup.scan is None:
+        from . import scan as forewarn_scan
+
+        scan: ScanFunction = forewarn_scan
+    elif isinstance(setup.scan, str):
+        scan = resolve(setup.scan)
+    else:
+        scan = setup.scan
+    fixed: dict[str, Any] = {}
+    if setup.options is not None:
+        fixed["thorough"] = setup.options.thorough
+        fixed["detectors"] = list(setup.options.detector_names) or None
+    if setup.warm_up:
+        from .detectors.registry import preload
+
+        preload()
+        try:
+            scan(WARM_UP_TEXT, **fixed)
+        except ForewarnError:
+            pass
+    return _Prepared(scan, fixed)
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def scan_one(job: ScanJob) -> Outcome:
+    """Scan one job in this (prepared) process; a failure becomes an Outcome, never an exception."""
+    started = time.perf_counter()
+    if _PREPARED is None:
+        return Outcome.failed("setup", _SETUP_ERROR or "the worker was not prepared (initialise was not called)")
+    try:
+        report = _PREPARED.scan(job.source, **{**_PREPARED.fixed, **job.options})
+        report_json = report.to_json(indent=None)
+    except InputError as error:
+        return Outcome.failed("input", one_line(error), time.perf_counter() - started)
+    except UsageError as error:
+        return Outcome.failed("usage", one_line(error), time.perf_counter() - started)
+    except Exception as error:  # noqa: BLE001 - one bad work never stops a run or a server
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        where = f"{type(error).__name__} at {frame.filename}:{frame.lineno}"
+        return Outcome.failed("bug", one_line(error), time.perf_counter() - started, where)
+    return Outcome(
+        "ok",
+        report_json=report_json,
+        words=report.work.words,
+        title=report.work.title,
+        findings=[(f.category, f.severity) for f in report.findings],
+        seconds=time.perf_counter() - started,
+    )
+
+
+def lost(failure: Literal["timeout", "killed"], seconds: float | None = None, code: int | None = None) -> Outcome:
+    """The outcome of a job whose worker was stopped past the time limit or killed by the system."""
+    if failure == "timeout":
+        return Outcome.failed("timeout", f"the scan took longer than the limit of {seconds:g} s and was stopped")
+    how = "" if code is None else f" by signal {-code}" if code < 0 else f" (exit code {code})"
+    return Outcome.failed(
+        "killed", f"the worker process scanning this was killed{how}, perhaps out of memory; it was not scanned"
+    )
