@@ -1,12 +1,146 @@
-"""The readers' settings and compiled patterns, loaded once from ``data/readers.toml``."""
+"""The readers' settings and compiled patterns, loaded once from ``data/readers.toml``.
+
+The file is validated by the pydantic models below (unknown keys are errors), so a typo in
+the data file fails loudly at the first read instead of silently using a default.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..taxonomy import load_data_toml
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Limits(_Strict):
+    """``[limits]``: bounds on what a reader accepts."""
+
+    max_bytes: int = Field(gt=0)
+    zip_max_members: int = Field(gt=0)
+    zip_max_total_bytes: int = Field(gt=0)
+    zip_max_ratio: float = Field(gt=0)
+    zip_ratio_min_bytes: int = Field(ge=0)
+    binary_sample_bytes: int = Field(gt=0)
+    max_control_ratio: float = Field(ge=0, le=1)
+    charset_guess_ratio: float = Field(ge=0, le=1)
+
+
+class Numbers(_Strict):
+    """``[text.numbers]``: the words that number a division."""
+
+    number: str
+
+
+class HeadingSpec(_Strict):
+    """One ``[[text.headings]]`` entry."""
+
+    kind: Literal["volume", "book", "act", "chapter", "numbered"]
+    rank: int = Field(ge=0, le=7)
+    pattern: str
+    ignore_case: bool = True
+
+
+class Markdown(_Strict):
+    """``[text.markdown]``."""
+
+    heading: str
+    emphasis: str
+
+
+class CapsTitle(_Strict):
+    """``[text.caps_title]``: collection story titles and front/back matter headings."""
+
+    pattern: str
+    front_matter: str
+    back_matter: str
+
+
+class SceneBreaks(_Strict):
+    """``[text.scene_breaks]``."""
+
+    patterns: list[str]
+
+
+class TitlePage(_Strict):
+    """``[text.title_page]``: title and author from a book's own title page."""
+
+    by_line: str
+    skip: str
+    max_chars: int = Field(gt=0)
+    max_title_lines: int = Field(gt=0)
+    max_gap_lines: int = Field(ge=0)
+
+
+class TextSettings(_Strict):
+    """``[text]``: plain-text structure."""
+
+    front_matter_max_words: int = Field(ge=0)
+    scene_break_blank_lines: int = Field(gt=0)
+    line_per_paragraph_blank_ratio: float = Field(ge=0, le=1)
+    heading_max_chars: int = Field(gt=0)
+    subtitle_max_chars: int = Field(gt=0)
+    caps_title_min_count: int = Field(gt=0)
+    caps_title_count_blanks: int = Field(ge=0)
+    caps_title_min_blanks: int = Field(ge=0)
+    contents_entry_max_words: int = Field(ge=0)
+    illustration: str
+    numbers: Numbers
+    headings: list[HeadingSpec]
+    markdown: Markdown
+    caps_title: CapsTitle
+    scene_breaks: SceneBreaks
+    title_page: TitlePage
+
+
+class Gutenberg(_Strict):
+    """``[gutenberg]``: Project Gutenberg header, markers and licence."""
+
+    start: str
+    end: str
+    licence: str
+    marker: str
+    title: str
+    title_drop: str
+    author: str
+    start_title: str
+
+
+class Declared(_Strict):
+    """``[declared]``: what authors declare in notes."""
+
+    rating: str
+    warnings: str
+    rated_for: str
+    empty_values: list[str]
+    chose_not_to_warn: str
+
+
+class Notes(_Strict):
+    """``[notes]``: FanFiction.Net-style note paragraphs, by kind."""
+
+    author_note: str = Field(alias="author-note")
+    disclaimer: str
+    rating: str
+    warning: str
+
+
+class ReadersConfig(_Strict):
+    """The whole of ``readers.toml``."""
+
+    story_extensions: list[str]
+    limits: Limits
+    text: TextSettings
+    gutenberg: Gutenberg
+    notes: Notes
+    declared: Declared
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,38 +153,43 @@ class HeadingPattern:
 
 
 @cache
+def readers_config() -> ReadersConfig:
+    """``readers.toml``, validated."""
+    return ReadersConfig.model_validate(load_data_toml("readers.toml"))
+
+
+@cache
 def settings() -> dict:
-    """The raw contents of ``readers.toml``."""
-    return load_data_toml("readers.toml")
+    """The validated contents of ``readers.toml`` as plain tables (keys as in the file)."""
+    return readers_config().model_dump(by_alias=True)
 
 
 def story_extensions() -> frozenset[str]:
     """File name endings of the formats forewarn reads (lower-case, with the dot)."""
-    return frozenset(settings()["story_extensions"])
+    return frozenset(readers_config().story_extensions)
 
 
 def limit(name: str) -> int | float:
     """One value of the ``[limits]`` table."""
-    return settings()["limits"][name]
+    return getattr(readers_config().limits, name)
 
 
 def text_setting(name: str) -> int | float:
     """One scalar value of the ``[text]`` table."""
-    return settings()["text"][name]
+    return getattr(readers_config().text, name)
 
 
 @cache
 def heading_patterns() -> tuple[HeadingPattern, ...]:
     """Plain-text heading patterns, outermost first (matched case-insensitively)."""
-    text = settings()["text"]
-    number = text["numbers"]["number"]
+    text = readers_config().text
     return tuple(
         HeadingPattern(
-            h["kind"],
-            h["rank"],
-            re.compile(h["pattern"].replace("{number}", number), re.I if h.get("ignore_case", True) else 0),
+            h.kind,
+            h.rank,
+            re.compile(h.pattern.replace("{number}", text.numbers.number), re.I if h.ignore_case else 0),
         )
-        for h in text["headings"]
+        for h in text.headings
     )
 
 
@@ -66,13 +205,11 @@ def compiled(section: str, key: str, flags: int = 0) -> re.Pattern[str]:
 @cache
 def scene_break_patterns() -> tuple[re.Pattern[str], ...]:
     """Patterns of a scene-break line."""
-    return tuple(re.compile(p) for p in settings()["text"]["scene_breaks"]["patterns"])
+    return tuple(re.compile(p) for p in readers_config().text.scene_breaks.patterns)
 
 
 @cache
 def note_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(note kind, pattern) pairs for FanFiction.Net-style notes, in priority order."""
     kinds = {"author-note": "author-note", "disclaimer": "disclaimer", "rating": "rating", "warning": "author-note"}
-    return tuple(
-        (kinds[key], re.compile(pattern, re.I)) for key, pattern in settings()["notes"].items()
-    )
+    return tuple((kinds[key], re.compile(pattern, re.I)) for key, pattern in settings()["notes"].items())

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..errors import InputError
 from ..work import Chapter, Declared, Note, Paragraph, Work
 from .config import compiled, heading_patterns, scene_break_patterns, text_setting
 from .decode import SUPPORTED
 from .notes import note_kind, read_declared
+from .titlepage import gutenberg_meta, title_page
 
 _DIVISIONS = ("volume", "book")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
@@ -29,12 +31,23 @@ class _Block:
     end: int
     lines: list[tuple[int, int]]
     blanks_before: int
-    kind: str = "paragraph"  # paragraph | heading | break | contents | caps | matter
+    kind: str = "paragraph"  # paragraph | heading | break | contents | caps | matter | illustration | end | back
     rank: int = 0
     label: str = ""
     title: str = ""
     rest: list[tuple[int, int]] | None = None
     division: bool = False
+    key: str = ""  # what a contents entry and its chapter heading share ("chapter iv")
+    worded: bool = False  # a heading with a word ("CHAPTER X", "ACT II"), not a bare numeral
+
+
+class _HeadingMatch(NamedTuple):
+    rank: int
+    label: str
+    title: str
+    division: bool
+    key: str
+    worded: bool
 
 
 @dataclass(slots=True)
@@ -130,13 +143,18 @@ def _clean_title(line: str) -> str:
     return " ".join(line.split()).strip("“”\"‘ ").rstrip(".;").strip()
 
 
-def _match_heading(line: str, single: bool, markdown: bool) -> tuple[int, str, str, bool] | None:
-    """(rank, label, title, is_division) if ``line`` is a heading line."""
+def _key(label: str) -> str:
+    """"CHAPTER IV." and "Chapter IV" share the key "chapter iv"."""
+    return " ".join(re.sub(r"[^\w\s]", " ", label.casefold()).split())
+
+
+def _match_heading(line: str, single: bool, markdown: bool) -> _HeadingMatch | None:
+    """The heading's rank, label, title, ... if ``line`` is a heading line."""
     if markdown:
         atx = compiled("text.markdown", "heading").match(line)
         if atx:
             title = _clean_title(atx.group(2))
-            return len(atx.group(1)), title, title, False
+            return _HeadingMatch(len(atx.group(1)), title, title, False, _key(title), True)
     if len(line) > text_setting("heading_max_chars"):
         return None
     for pattern in heading_patterns():
@@ -146,7 +164,10 @@ def _match_heading(line: str, single: bool, markdown: bool) -> tuple[int, str, s
         if match:
             title = _clean_title(line)
             label = title if pattern.kind == "numbered" else _clean_title(match.group("label"))
-            return pattern.rank, label, title, pattern.kind in _DIVISIONS
+            numbered = pattern.kind == "numbered"
+            return _HeadingMatch(
+                pattern.rank, label, title, pattern.kind in _DIVISIONS, _key(match.group("label")), not numbered
+            )
     return None
 
 
@@ -155,17 +176,19 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
     caps = compiled("text.caps_title", "pattern")
     matter = compiled("text.caps_title", "front_matter", re.I)
     breaks = scene_break_patterns()
+    illustration = compiled("text", "illustration")
+    end = compiled("text.caps_title", "back_matter", re.I)
     for block in blocks:
         first = text[block.lines[0][0] : block.lines[0][1]].strip()
         single = len(block.lines) == 1
+        if illustration.match(first):
+            block.kind = "illustration"
+            continue
+        if single and end.match(first):
+            block.kind = "end"
+            continue
         if single and any(p.match(first) for p in breaks) and not (markdown and first.startswith("#") and len(first) > 1 and first[1:2] == " "):
             block.kind = "break"
-            continue
-        heading = _match_heading(first, single, markdown)
-        if heading is not None:
-            block.kind, (block.rank, block.label, block.title, block.division) = "heading", heading
-            if not single:
-                _split_heading(text, block)
             continue
         if not single and len(block.lines) >= 3:
             hits = sum(
@@ -176,10 +199,18 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
             if hits >= 0.8 * len(block.lines):
                 block.kind = "contents"
                 continue
+        heading = _match_heading(first, single, markdown)
+        if heading is not None:
+            block.kind, block.rank, block.label, block.title = "heading", heading.rank, heading.label, heading.title
+            block.division, block.key, block.worded = heading.division, heading.key, heading.worded
+            if not single:
+                _split_heading(text, block)
+            continue
         if single and matter.match(first):
             block.kind, block.rank, block.title = "matter", 2, _clean_title(first)
         elif single and caps.match(first) and len(first) <= text_setting("subtitle_max_chars"):
             block.kind, block.label, block.title = "caps", _clean_title(first), _clean_title(first)
+            block.key, block.worded = _key(block.title), True
 
 
 def _split_heading(text: str, block: _Block) -> None:
@@ -274,6 +305,49 @@ def _demote_inner_divisions(blocks: list[_Block]) -> None:
         previous_rank = block.rank
 
 
+def _drop_repeated_contents(text: str, blocks: list[_Block]) -> None:
+    """A heading that comes back later with next to no story in between (a contents list that
+    repeats the chapter headings, with page numbers or one entry per line) opens a contents
+    list: it and every block up to its second appearance are front matter."""
+    per_entry = text_setting("contents_entry_max_words")
+    headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and b.key]
+    later: dict[str, list[int]] = {}
+    for i in headings:
+        later.setdefault(blocks[i].key, []).append(i)
+    heading_count = [0]
+    story_words = [0]
+    for block in blocks:
+        heading_count.append(heading_count[-1] + (block.kind == "heading"))
+        words = len(text[block.start : block.end].split()) if block.kind in ("paragraph", "caps") else 0
+        story_words.append(story_words[-1] + words)
+    resume = 0
+    for i in headings:
+        if i < resume:
+            continue
+        again = next((j for j in later[blocks[i].key] if j > i), None)
+        if again is None:
+            continue
+        entries = heading_count[again] - heading_count[i]
+        if story_words[again] - story_words[i] <= per_entry * entries:
+            for block in blocks[i:again]:
+                if block.kind in ("heading", "paragraph", "caps"):
+                    block.kind = "contents"
+            resume = again
+
+
+def _mark_back_matter(blocks: list[_Block]) -> None:
+    """After "THE END" only a worded heading ("CHAPTER X", "BOOK II") opens more story; bare
+    numerals there (transcriber's notes, errata) and the text under them are back matter."""
+    back = False
+    for block in blocks:
+        if block.kind == "end":
+            back = True
+        elif back and block.kind == "heading" and block.worded:
+            back = False
+        elif back:
+            block.kind = "back"
+
+
 def _drop_empty_headings(blocks: list[_Block]) -> None:
     """Headings with no story before the next heading of the same or an outer rank (contents
     pages, "CHAPTER I" lists) are not chapters."""
@@ -299,11 +373,7 @@ def _gutenberg_bounds(text: str, builder: _Builder, work_meta: dict) -> tuple[in
         lo = len(text) if newline < 0 else newline + 1
         builder.notes.append(Note("front-matter", 0, start_marker.end()))
         found = True
-        header = text[: start_marker.start()]
-        for key in ("title", "author"):
-            match = compiled("gutenberg", key, re.M).search(header)
-            if match:
-                work_meta[key] = match.group(1).strip()
+        work_meta.update(gutenberg_meta(text[: start_marker.start()], text[start_marker.start() : lo]))
     end_marker = licence.search(text, lo)
     if end_marker:
         hi = end_marker.start()
@@ -323,9 +393,15 @@ def read_plain(text: str, *, markdown: bool = False, name: str = "the input") ->
     lo, hi, gutenberg = _gutenberg_bounds(text, builder, meta)
     blocks = _blocks(text, lo, hi)
     _classify(text, blocks, markdown)
+    if not markdown and "title" not in meta:
+        first = next((b.start for b in blocks if b.kind in ("heading", "contents")), hi)
+        for key, value in title_page(text, lo, first).items():
+            meta.setdefault(key, value)
     blocks = _expand(text, blocks)
     blocks = _merge_subtitles(text, blocks)
     _resolve_caps(blocks, meta.get("title"))
+    _drop_repeated_contents(text, blocks)
+    _mark_back_matter(blocks)
     _demote_inner_divisions(blocks)
     title = meta.get("title")
     if markdown:
@@ -351,6 +427,7 @@ def read_plain(text: str, *, markdown: bool = False, name: str = "the input") ->
 
 
 _HINT = f"check that it is a story ({SUPPORTED})"
+_NOTE_KINDS = {"illustration": "illustration", "end": "back-matter", "back": "back-matter"}
 
 
 def _markdown_title(blocks: list[_Block]) -> str | None:
@@ -383,6 +460,9 @@ def _emit(text: str, blocks: list[_Block], builder: _Builder, declared: Declared
         if block.kind in ("matter", "matter-title", "contents"):
             builder.notes.append(Note("front-matter", block.start, block.end))
             matter = block.kind == "matter"
+            continue
+        if block.kind in _NOTE_KINDS:
+            builder.notes.append(Note(_NOTE_KINDS[block.kind], block.start, block.end))
             continue
         if block.kind == "break":
             builder.scene_break()
