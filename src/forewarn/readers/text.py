@@ -20,6 +20,9 @@ from .notes import note_kind, read_declared
 from .titlepage import gutenberg_meta, title_page
 
 _DIVISIONS = ("volume", "book")
+_CONTENTS_CHECK = 3  # leading contents entries that must come back in order
+_CHAPTER_RANK = 3
+_WORDED_CHAPTERS = 3  # this many "CHAPTER n" headings make bare numerals plain text
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 
 
@@ -178,6 +181,7 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
     breaks = scene_break_patterns()
     illustration = compiled("text", "illustration")
     end = compiled("text.caps_title", "back_matter", re.I)
+    previous_number = 0  # of the last bare-numeral heading: "X" after "IX" is chapter X, not a scene break
     for block in blocks:
         first = text[block.lines[0][0] : block.lines[0][1]].strip()
         single = len(block.lines) == 1
@@ -187,7 +191,18 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
         if single and end.match(first):
             block.kind = "end"
             continue
-        if single and any(p.match(first) for p in breaks) and not (markdown and first.startswith("#") and len(first) > 1 and first[1:2] == " "):
+        heading = _match_heading(first, single, markdown)
+        expected = False
+        if heading is not None and not heading.worded:
+            value = _numeral_value(heading.key)
+            expected = value is not None and value == previous_number + 1
+            previous_number = value or previous_number
+        if (
+            single
+            and not expected
+            and any(p.match(first) for p in breaks)
+            and not (markdown and first.startswith("#") and len(first) > 1 and first[1:2] == " ")
+        ):
             block.kind = "break"
             continue
         if not single and len(block.lines) >= 3:
@@ -199,7 +214,6 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
             if hits >= 0.8 * len(block.lines):
                 block.kind = "contents"
                 continue
-        heading = _match_heading(first, single, markdown)
         if heading is not None:
             block.kind, block.rank, block.label, block.title = "heading", heading.rank, heading.label, heading.title
             block.division, block.key, block.worded = heading.division, heading.key, heading.worded
@@ -211,6 +225,19 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
         elif single and caps.match(first) and len(first) <= text_setting("subtitle_max_chars"):
             block.kind, block.label, block.title = "caps", _clean_title(first), _clean_title(first)
             block.key, block.worded = _key(block.title), True
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def _numeral_value(numeral: str) -> int | None:
+    """12 for "12" or "xii"; None for anything else."""
+    if numeral.isdigit():
+        return int(numeral)
+    if not numeral or any(c not in _ROMAN for c in numeral):
+        return None
+    values = [_ROMAN[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 def _split_heading(text: str, block: _Block) -> None:
@@ -274,7 +301,7 @@ def _merge_subtitles(text: str, blocks: list[_Block]) -> list[_Block]:
             previous is not None
             and previous.kind == "heading"
             and block.kind in ("paragraph", "caps")
-            and block.blanks_before < 4
+            and (block.blanks_before < 4 or previous.title.endswith(":"))
             and len(block.lines) == 1
             and len(line) <= text_setting("subtitle_max_chars")
             and not _SENTENCE_END.search(line)
@@ -308,7 +335,8 @@ def _demote_inner_divisions(blocks: list[_Block]) -> None:
 def _drop_repeated_contents(text: str, blocks: list[_Block]) -> None:
     """A heading that comes back later with next to no story in between (a contents list that
     repeats the chapter headings, with page numbers or one entry per line) opens a contents
-    list: it and every block up to its second appearance are front matter."""
+    list: it and every block up to its second appearance are front matter. The list's first
+    headings must come back in the same order (a play's "SCENE I" of the next act does not)."""
     per_entry = text_setting("contents_entry_max_words")
     headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and b.key]
     later: dict[str, list[int]] = {}
@@ -328,11 +356,24 @@ def _drop_repeated_contents(text: str, blocks: list[_Block]) -> None:
         if again is None:
             continue
         entries = heading_count[again] - heading_count[i]
-        if story_words[again] - story_words[i] <= per_entry * entries:
+        listed = [blocks[h].key for h in headings if i <= h < again][:_CONTENTS_CHECK]
+        repeated = [blocks[h].key for h in headings if h >= again][: len(listed)]
+        if listed == repeated and story_words[again] - story_words[i] <= per_entry * entries:
             for block in blocks[i:again]:
                 if block.kind in ("heading", "paragraph", "caps"):
                     block.kind = "contents"
             resume = again
+
+
+def _drop_inner_numerals(blocks: list[_Block]) -> None:
+    """In a book with worded chapter headings ("CHAPTER 89"), a numbered line such as
+    "II. A Loose-Fish is fair game." is a list item in the story, not a chapter."""
+    worded = sum(1 for b in blocks if b.kind == "heading" and b.worded and b.rank == _CHAPTER_RANK)
+    if worded < _WORDED_CHAPTERS:
+        return
+    for block in blocks:
+        if block.kind == "heading" and not block.worded and block.rank == _CHAPTER_RANK:
+            block.kind = "paragraph"
 
 
 def _mark_back_matter(blocks: list[_Block]) -> None:
@@ -401,6 +442,7 @@ def read_plain(text: str, *, markdown: bool = False, name: str = "the input") ->
     blocks = _merge_subtitles(text, blocks)
     _resolve_caps(blocks, meta.get("title"))
     _drop_repeated_contents(text, blocks)
+    _drop_inner_numerals(blocks)
     _mark_back_matter(blocks)
     _demote_inner_divisions(blocks)
     title = meta.get("title")
