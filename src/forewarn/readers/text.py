@@ -20,7 +20,7 @@ from .notes import note_kind, read_declared
 from .titlepage import gutenberg_meta, title_page
 
 _DIVISIONS = ("volume", "book")
-_CONTENTS_CHECK = 3  # leading contents entries that must come back in order
+_CONTENTS_CHECK = 2  # leading contents entries that must come back in order
 _CHAPTER_RANK = 3
 _WORDED_CHAPTERS = 3  # this many "CHAPTER n" headings make bare numerals plain text
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
@@ -292,18 +292,20 @@ def _resolve_caps(blocks: list[_Block], work_title: str | None) -> None:
 
 
 def _merge_subtitles(text: str, blocks: list[_Block]) -> list[_Block]:
-    """A short unpunctuated line right under a heading is its subtitle ("The Maiden")."""
+    """A short unpunctuated line right under a heading (illustrations aside) is its subtitle
+    ("The Maiden"); an ALL-CAPS one may be as long as a heading."""
     out: list[_Block] = []
     for block in blocks:
-        previous = out[-1] if out else None
+        previous = next((b for b in reversed(out) if b.kind != "illustration"), None)
         line = text[block.start : block.end]
+        longest = text_setting("heading_max_chars" if line.isupper() else "subtitle_max_chars")
         if (
             previous is not None
             and previous.kind == "heading"
             and block.kind in ("paragraph", "caps")
             and (block.blanks_before < 4 or previous.title.endswith(":"))
             and len(block.lines) == 1
-            and len(line) <= text_setting("subtitle_max_chars")
+            and len(line) <= longest
             and not _SENTENCE_END.search(line)
             and not previous.rest
         ):
