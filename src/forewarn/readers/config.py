@@ -76,6 +76,7 @@ class TitlePage(_Strict):
     skip: str
     max_chars: int = Field(gt=0)
     max_title_lines: int = Field(gt=0)
+    max_block_lines: int = Field(gt=0)
     max_gap_lines: int = Field(ge=0)
 
 
@@ -91,6 +92,7 @@ class TextSettings(_Strict):
     caps_title_count_blanks: int = Field(ge=0)
     caps_title_min_blanks: int = Field(ge=0)
     contents_entry_max_words: int = Field(ge=0)
+    division_note_max_words: int = Field(ge=0)
     illustration: str
     numbers: Numbers
     headings: list[HeadingSpec]

@@ -391,6 +391,26 @@ def _mark_back_matter(blocks: list[_Block]) -> None:
             block.kind = "back"
 
 
+def _mark_division_notes(text: str, blocks: list[_Block]) -> None:
+    """A line or two between a division heading and its first chapter heading ("IVAN THE FOOL"
+    / "Copyright, 1891, by ..." / "CHAPTER I") belongs to the division's title page, not to a
+    chapter of its own."""
+    most = text_setting("division_note_max_words")
+    for i, block in enumerate(blocks):
+        if block.kind != "heading":
+            continue
+        j = i + 1
+        while j < len(blocks) and blocks[j].kind in ("paragraph", "illustration"):
+            j += 1
+        between = blocks[i + 1 : j]
+        words = sum(len(text[b.start : b.end].split()) for b in between if b.kind == "paragraph")
+        following = blocks[j] if j < len(blocks) else None
+        if between and words <= most and following is not None and following.kind == "heading" and following.rank > block.rank:
+            for b in between:
+                if b.kind == "paragraph":
+                    b.kind = "division-note"
+
+
 def _drop_empty_headings(blocks: list[_Block]) -> None:
     """Headings with no story before the next heading of the same or an outer rank (contents
     pages, "CHAPTER I" lists) are not chapters."""
@@ -447,6 +467,7 @@ def read_plain(text: str, *, markdown: bool = False, name: str = "the input") ->
     _drop_inner_numerals(blocks)
     _mark_back_matter(blocks)
     _demote_inner_divisions(blocks)
+    _mark_division_notes(text, blocks)
     title = meta.get("title")
     if markdown:
         title = _markdown_title(blocks) or title
@@ -471,7 +492,12 @@ def read_plain(text: str, *, markdown: bool = False, name: str = "the input") ->
 
 
 _HINT = f"check that it is a story ({SUPPORTED})"
-_NOTE_KINDS = {"illustration": "illustration", "end": "back-matter", "back": "back-matter"}
+_NOTE_KINDS = {
+    "illustration": "illustration",
+    "end": "back-matter",
+    "back": "back-matter",
+    "division-note": "front-matter",
+}
 
 
 def _markdown_title(blocks: list[_Block]) -> str | None:

@@ -27,8 +27,9 @@ def gutenberg_meta(header: str, start_line: str) -> dict[str, str]:
 
 def title_page(text: str, start: int, end: int) -> dict[str, str]:
     """Title and author from a title page in ``text[start:end]``: the line(s) just above a
-    "by AUTHOR" line are the title (the first of them is kept: "Frankenstein;" of
-    "Frankenstein; / or, the Modern Prometheus"); the author is on the "by" line or the next."""
+    "by AUTHOR" line are the title ("Frankenstein;" / "or, the Modern Prometheus" gives
+    "Frankenstein"; "PRIDE." / "and" / "PREJUDICE" gives "Pride and Prejudice"); the author is
+    on the "by" line or the next one. The "by" line stands alone or in a short block."""
     settings = readers_config().text.title_page
     region = text[start : min(end, start + settings.max_chars)]
     lines = [line.strip() for line in region.split("\n")]
@@ -36,20 +37,24 @@ def title_page(text: str, start: int, end: int) -> dict[str, str]:
     skip = compiled("text.title_page", "skip", re.I)
     for index, line in enumerate(lines):
         match = by_line.match(line)
-        if not match or not _stands_alone(lines, index):
+        if not match or not _short_block(lines, index, settings.max_block_lines):
             continue
         author = match.group("author") or _next_nonblank(lines, index + 1)
         title = _title_above(lines, index, skip, settings.max_title_lines, settings.max_gap_lines)
         if title and author:
-            return {"title": tidy(title), "author": tidy(author)}
+            return {"title": title, "author": tidy(author)}
     return {}
 
 
-def _stands_alone(lines: list[str], index: int) -> bool:
-    """Blank lines (or the region's edges) above and below ``lines[index]``."""
-    above = index == 0 or not lines[index - 1]
-    below = index + 1 >= len(lines) or not lines[index + 1]
-    return above and below
+def _short_block(lines: list[str], index: int, most: int) -> bool:
+    """Whether ``lines[index]`` is in a run of at most ``most`` non-blank lines."""
+    first = index
+    while first > 0 and lines[first - 1]:
+        first -= 1
+    last = index
+    while last + 1 < len(lines) and lines[last + 1]:
+        last += 1
+    return last - first + 1 <= most
 
 
 def _next_nonblank(lines: list[str], index: int) -> str | None:
@@ -60,22 +65,29 @@ def _next_nonblank(lines: list[str], index: int) -> str | None:
 
 
 def _title_above(lines: list[str], index: int, skip: re.Pattern[str], max_lines: int, max_gap: int) -> str | None:
-    """The topmost of up to ``max_lines`` title lines above ``lines[index]``."""
+    """The title from up to ``max_lines`` lines above ``lines[index]``: the first of them, joined
+    with the next by a lone "and" ("PRIDE." / "and" / "PREJUDICE"); an "or, ..." subtitle is left out."""
     found: list[str] = []
     gap = 0
     for line in reversed(lines[:index]):
         if not line or skip.match(line):
             gap += 1
-            if gap > max_gap and found:
-                break
             if gap > max_gap:
-                return None
+                break
             continue
         found.append(line)
         gap = 0
         if len(found) == max_lines:
             break
-    return found[-1] if found else None
+    if not found:
+        return None
+    parts = [tidy(line) for line in reversed(found)]
+    title = parts[0]
+    position = 1
+    while position + 1 < len(parts) and parts[position].casefold() in ("and", "&"):
+        title = f"{title} and {parts[position + 1]}"
+        position += 2
+    return title
 
 
 def tidy(name: str) -> str:
