@@ -93,6 +93,7 @@ class TextSettings(_Strict):
     caps_title_min_blanks: int = Field(ge=0)
     contents_entry_max_words: int = Field(ge=0)
     division_note_max_words: int = Field(ge=0)
+    division_note: str
     illustration: str
     numbers: Numbers
     headings: list[HeadingSpec]

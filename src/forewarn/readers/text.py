@@ -358,7 +358,7 @@ def _drop_repeated_contents(text: str, blocks: list[_Block]) -> None:
         if again is None:
             continue
         entries = heading_count[again] - heading_count[i]
-        listed = [blocks[h].key for h in headings if i <= h < again][:_CONTENTS_CHECK]
+        listed = _listed_keys(text, blocks[i:again])
         repeated = [blocks[h].key for h in headings if h >= again][: len(listed)]
         if listed == repeated and story_words[again] - story_words[i] <= per_entry * entries:
             for block in blocks[i:again]:
@@ -378,6 +378,22 @@ def _drop_inner_numerals(blocks: list[_Block]) -> None:
             block.kind = "paragraph"
 
 
+def _listed_keys(text: str, blocks: list[_Block]) -> list[str]:
+    """The first heading keys of a contents region, counting the lines of contents blocks."""
+    keys: list[str] = []
+    for block in blocks:
+        if block.kind == "heading":
+            keys.append(block.key)
+        elif block.kind == "contents":
+            for a, b in block.lines:
+                match = _match_heading(text[a:b].strip(), True, False)
+                if match is not None:
+                    keys.append(match.key)
+        if len(keys) >= _CONTENTS_CHECK:
+            break
+    return keys[:_CONTENTS_CHECK]
+
+
 def _mark_back_matter(blocks: list[_Block]) -> None:
     """After "THE END" only a worded heading ("CHAPTER X", "BOOK II") opens more story; bare
     numerals there (transcriber's notes, errata) and the text under them are back matter."""
@@ -392,10 +408,11 @@ def _mark_back_matter(blocks: list[_Block]) -> None:
 
 
 def _mark_division_notes(text: str, blocks: list[_Block]) -> None:
-    """A line or two between a division heading and its first chapter heading ("IVAN THE FOOL"
+    """An imprint line between a division heading and its first chapter heading ("IVAN THE FOOL"
     / "Copyright, 1891, by ..." / "CHAPTER I") belongs to the division's title page, not to a
-    chapter of its own."""
+    chapter of its own (other short text there, such as a play's chorus, stays story)."""
     most = text_setting("division_note_max_words")
+    imprint = compiled("text", "division_note", re.I)
     for i, block in enumerate(blocks):
         if block.kind != "heading":
             continue
@@ -403,9 +420,10 @@ def _mark_division_notes(text: str, blocks: list[_Block]) -> None:
         while j < len(blocks) and blocks[j].kind in ("paragraph", "illustration"):
             j += 1
         between = blocks[i + 1 : j]
-        words = sum(len(text[b.start : b.end].split()) for b in between if b.kind == "paragraph")
+        prose = [text[b.start : b.end] for b in between if b.kind == "paragraph"]
+        words = sum(len(p.split()) for p in prose)
         following = blocks[j] if j < len(blocks) else None
-        if between and words <= most and following is not None and following.kind == "heading" and following.rank > block.rank:
+        if prose and words <= most and all(imprint.match(p) for p in prose) and following is not None and following.kind == "heading" and following.rank > block.rank:
             for b in between:
                 if b.kind == "paragraph":
                     b.kind = "division-note"
