@@ -295,8 +295,8 @@ def _merge_subtitles(text: str, blocks: list[_Block]) -> list[_Block]:
     """A short unpunctuated line right under a heading (illustrations aside) is its subtitle
     ("The Maiden"); an ALL-CAPS one may be as long as a heading."""
     out: list[_Block] = []
+    previous: _Block | None = None  # the last block kept that is not an illustration
     for block in blocks:
-        previous = next((b for b in reversed(out) if b.kind != "illustration"), None)
         line = text[block.start : block.end]
         longest = text_setting("heading_max_chars" if line.isupper() else "subtitle_max_chars")
         if (
@@ -312,6 +312,8 @@ def _merge_subtitles(text: str, blocks: list[_Block]) -> list[_Block]:
             previous.title = _join_title(previous.title, line)
             continue
         out.append(block)
+        if block.kind != "illustration":
+            previous = block
     return out
 
 
@@ -341,9 +343,13 @@ def _drop_repeated_contents(text: str, blocks: list[_Block]) -> None:
     headings must come back in the same order (a play's "SCENE I" of the next act does not)."""
     per_entry = text_setting("contents_entry_max_words")
     headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and b.key]
-    later: dict[str, list[int]] = {}
-    for i in headings:
-        later.setdefault(blocks[i].key, []).append(i)
+    next_same: dict[int, int] = {}
+    last_seen: dict[str, int] = {}
+    for i in reversed(headings):
+        if blocks[i].key in last_seen:
+            next_same[i] = last_seen[blocks[i].key]
+        last_seen[blocks[i].key] = i
+    ordinal = {i: n for n, i in enumerate(headings)}
     heading_count = [0]
     story_words = [0]
     for block in blocks:
@@ -352,15 +358,15 @@ def _drop_repeated_contents(text: str, blocks: list[_Block]) -> None:
         story_words.append(story_words[-1] + words)
     resume = 0
     for i in headings:
-        if i < resume:
-            continue
-        again = next((j for j in later[blocks[i].key] if j > i), None)
-        if again is None:
+        again = next_same.get(i)
+        if i < resume or again is None:
             continue
         entries = heading_count[again] - heading_count[i]
+        if story_words[again] - story_words[i] > per_entry * entries:
+            continue
         listed = _listed_keys(text, blocks[i:again])
-        repeated = [blocks[h].key for h in headings if h >= again][: len(listed)]
-        if listed == repeated and story_words[again] - story_words[i] <= per_entry * entries:
+        repeated = [blocks[h].key for h in headings[ordinal[again] : ordinal[again] + len(listed)]]
+        if listed == repeated:
             for block in blocks[i:again]:
                 if block.kind in ("heading", "paragraph", "caps"):
                     block.kind = "contents"
