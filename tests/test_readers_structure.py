@@ -315,3 +315,9 @@ def test_real_books(pgid, title, author, count, first):
     work = read_path(BOOKS / f"{pgid}.txt")
     assert (work.title, work.authors, len(work.chapters)) == (title, [author], count)
     assert work.chapters[0].title.startswith(first)
+
+
+def test_fanfic_text_title_page_gives_title_and_author():
+    work = read_text("Lanterns at Low Tide\n\nby QuietGull\n\nChapter 1\n\nThe tide went out.\n\nChapter 2\n\nIt came in.\n")
+    assert (work.title, work.authors) == ("Lanterns at Low Tide", ["QuietGull"])
+    assert titles(work) == ["Chapter 1", "Chapter 2"]

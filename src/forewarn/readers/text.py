@@ -23,6 +23,7 @@ _DIVISIONS = ("volume", "book")
 _CONTENTS_CHECK = 2  # leading contents entries that must come back in order
 _CHAPTER_RANK = 3
 _WORDED_CHAPTERS = 3  # this many "CHAPTER n" headings make bare numerals plain text
+_NOT_WORD = re.compile(r"[^\w\s]")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 
 
@@ -148,7 +149,7 @@ def _clean_title(line: str) -> str:
 
 def _key(label: str) -> str:
     """"CHAPTER IV." and "Chapter IV" share the key "chapter iv"."""
-    return " ".join(re.sub(r"[^\w\s]", " ", label.casefold()).split())
+    return " ".join(_NOT_WORD.sub(" ", label.casefold()).split())
 
 
 def _match_heading(line: str, single: bool, markdown: bool) -> _HeadingMatch | None:
