@@ -92,6 +92,8 @@ class TextSettings(_Strict):
     caps_title_count_blanks: int = Field(ge=0)
     caps_title_min_blanks: int = Field(ge=0)
     contents_entry_max_words: int = Field(ge=0)
+    contents_check_entries: int = Field(gt=0)
+    worded_chapters_min: int = Field(gt=0)
     division_note_max_words: int = Field(ge=0)
     division_note: str
     illustration: str

@@ -20,9 +20,6 @@ from .notes import note_kind, read_declared
 from .titlepage import gutenberg_meta, title_page
 
 _DIVISIONS = ("volume", "book")
-_CONTENTS_CHECK = 2  # leading contents entries that must come back in order
-_CHAPTER_RANK = 3
-_WORDED_CHAPTERS = 3  # this many "CHAPTER n" headings make bare numerals plain text
 _NOT_WORD = re.compile(r"[^\w\s]")
 _SENTENCE_END = re.compile(r"[.!?…]['\"”’)]*$")
 
@@ -35,7 +32,8 @@ class _Block:
     end: int
     lines: list[tuple[int, int]]
     blanks_before: int
-    kind: str = "paragraph"  # paragraph | heading | break | contents | caps | matter | illustration | end | back
+    # paragraph | heading | break | contents | caps | matter | illustration | end | back | division-note
+    kind: str = "paragraph"
     rank: int = 0
     label: str = ""
     title: str = ""
@@ -46,6 +44,8 @@ class _Block:
 
 
 class _HeadingMatch(NamedTuple):
+    """What a heading line says: see the fields of the same names on :class:`_Block`."""
+
     rank: int
     label: str
     title: str
@@ -377,16 +377,19 @@ def _drop_repeated_contents(text: str, blocks: list[_Block]) -> None:
 def _drop_inner_numerals(blocks: list[_Block]) -> None:
     """In a book with worded chapter headings ("CHAPTER 89"), a numbered line such as
     "II. A Loose-Fish is fair game." is a list item in the story, not a chapter."""
-    worded = sum(1 for b in blocks if b.kind == "heading" and b.worded and b.rank == _CHAPTER_RANK)
-    if worded < _WORDED_CHAPTERS:
-        return
+    enough = text_setting("worded_chapters_min")
+    worded: dict[int, int] = {}
     for block in blocks:
-        if block.kind == "heading" and not block.worded and block.rank == _CHAPTER_RANK:
+        if block.kind == "heading" and block.worded:
+            worded[block.rank] = worded.get(block.rank, 0) + 1
+    for block in blocks:
+        if block.kind == "heading" and not block.worded and worded.get(block.rank, 0) >= enough:
             block.kind = "paragraph"
 
 
 def _listed_keys(text: str, blocks: list[_Block]) -> list[str]:
     """The first heading keys of a contents region, counting the lines of contents blocks."""
+    count = int(text_setting("contents_check_entries"))
     keys: list[str] = []
     for block in blocks:
         if block.kind == "heading":
@@ -396,9 +399,9 @@ def _listed_keys(text: str, blocks: list[_Block]) -> list[str]:
                 match = _match_heading(text[a:b].strip(), True, False)
                 if match is not None:
                     keys.append(match.key)
-        if len(keys) >= _CONTENTS_CHECK:
+        if len(keys) >= count:
             break
-    return keys[:_CONTENTS_CHECK]
+    return keys[:count]
 
 
 def _mark_back_matter(blocks: list[_Block]) -> None:
