@@ -321,3 +321,27 @@ def test_fanfic_text_title_page_gives_title_and_author():
     work = read_text("Lanterns at Low Tide\n\nby QuietGull\n\nChapter 1\n\nThe tide went out.\n\nChapter 2\n\nIt came in.\n")
     assert (work.title, work.authors) == ("Lanterns at Low Tide", ["QuietGull"])
     assert titles(work) == ["Chapter 1", "Chapter 2"]
+
+
+ILLUSTRATED = (
+    "                [Illustration:\n\n                 A SMALL PRESS\n                  PUBLISHER\n\n"
+    "                12 LANTERN LANE\n                       ]\n\n\n\n"
+    "                   LANTERN.\n                     and\n                   LEDGER\n\n"
+    "                     by\n                 Ada Quill,\n\n"
+    "         [Illustration: 1901\n\n         [_Copyright 1901 by A Small Press._]]\n\n\n\n"
+    "[Illustration: ·LANTERN AND LEDGER·\n\n\n\n\nChapter I.]\n\n\n"
+    f"{prose('lantern')}\n\n"
+    "CHAPTER II.\n\n\n[Illustration]\n\n\n"
+    f"{prose('ledger')}\n\n"
+    "                         [Illustration:\n\n                              THE\n                              END\n"
+    "                               ]\n\n\n\nList of errata\n\nI. ledgr -> ledger\n"
+)
+
+
+def test_illustrated_edition_heading_drawn_into_an_illustration():
+    work = read_text(ILLUSTRATED)
+    assert (work.title, work.authors) == ("Lantern and Ledger", ["Ada Quill"])
+    assert titles(work) == ["Chapter I", "CHAPTER II"]
+    assert paragraphs(work) == [prose("lantern"), prose("ledger")]
+    kinds = [n.kind for n in work.notes]
+    assert "illustration" in kinds and "back-matter" in kinds

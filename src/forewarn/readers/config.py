@@ -97,6 +97,7 @@ class TextSettings(_Strict):
     division_note_max_words: int = Field(ge=0)
     division_note: str
     illustration: str
+    illustration_max_blocks: int = Field(gt=0)
     numbers: Numbers
     headings: list[HeadingSpec]
     markdown: Markdown

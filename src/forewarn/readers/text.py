@@ -41,6 +41,7 @@ class _Block:
     division: bool = False
     key: str = ""  # what a contents entry and its chapter heading share ("chapter iv")
     worded: bool = False  # a heading with a word ("CHAPTER X", "ACT II"), not a bare numeral
+    inner: str | None = None  # the heading line found inside an illustration ("Chapter I.")
 
 
 class _HeadingMatch(NamedTuple):
@@ -180,15 +181,14 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
     caps = compiled("text.caps_title", "pattern")
     matter = compiled("text.caps_title", "front_matter", re.I)
     breaks = scene_break_patterns()
-    illustration = compiled("text", "illustration")
     end = compiled("text.caps_title", "back_matter", re.I)
+    _mark_illustrations(text, blocks, end)
     previous_number = 0  # of the last bare-numeral heading: "X" after "IX" is chapter X, not a scene break
     for block in blocks:
-        first = text[block.lines[0][0] : block.lines[0][1]].strip()
-        single = len(block.lines) == 1
-        if illustration.match(first):
-            block.kind = "illustration"
+        if block.kind in ("illustration", "end"):
             continue
+        first = block.inner or text[block.lines[0][0] : block.lines[0][1]].strip()
+        single = len(block.lines) == 1 or block.inner is not None
         if single and end.match(first):
             block.kind = "end"
             continue
@@ -226,6 +226,39 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
         elif single and caps.match(first) and len(first) <= text_setting("subtitle_max_chars"):
             block.kind, block.label, block.title = "caps", _clean_title(first), _clean_title(first)
             block.key, block.worded = _key(block.title), True
+
+
+def _mark_illustrations(text: str, blocks: list[_Block], end: re.Pattern[str]) -> None:
+    """Illustration markers are notes, also when they span several blocks ("[Illustration:" ...
+    "]"). A heading drawn into one as its last line ("[Illustration: ·TITLE· / Chapter I.]")
+    is kept as the heading; "[Illustration: THE / END ]" marks the end of the story."""
+    start = compiled("text", "illustration")
+    longest = int(text_setting("illustration_max_blocks"))
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        if not start.match(text[block.start : block.end]):
+            index += 1
+            continue
+        group = [block]
+        depth = _bracket_depth(text[block.start : block.end])
+        while depth > 0 and index + len(group) < len(blocks) and len(group) < longest:
+            following = blocks[index + len(group)]
+            group.append(following)
+            depth += _bracket_depth(text[following.start : following.end])
+        inner = " ".join(text[group[0].start : group[-1].end].split())[1:].rstrip("]").partition(":")[2].strip()
+        for member in group:
+            member.kind = "end" if end.match(inner) else "illustration"
+        last = group[-1]
+        bare = text[last.lines[-1][0] : last.lines[-1][1]].strip().rstrip("]").strip(" _")
+        heading = _match_heading(bare, True, False) if len(group) > 1 or len(last.lines) > 1 else None
+        if heading is not None and heading.worded:
+            last.kind, last.inner = "paragraph", bare
+        index += len(group)
+
+
+def _bracket_depth(chunk: str) -> int:
+    return chunk.count("[") - chunk.count("]")
 
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
