@@ -345,3 +345,12 @@ def test_illustrated_edition_heading_drawn_into_an_illustration():
     assert paragraphs(work) == [prose("lantern"), prose("ledger")]
     kinds = [n.kind for n in work.notes]
     assert "illustration" in kinds and "back-matter" in kinds
+
+
+def test_first_act_headings():
+    text = (
+        "FIRST ACT\n\nSCENE\n\nA small parlour.\n\nMARA. Is the kettle on?\n\n"
+        "SECOND ACT\n\nSCENE\n\nA garden.\n\nJON. The roses are early.\n"
+    )
+    assert [t.split(":")[0] for t in titles(read_text(text))] == ["FIRST ACT", "SECOND ACT"]
+    assert titles(read_text("The first act was long.\n\nFirst act\n\nIt ended.\n")) == [""]
