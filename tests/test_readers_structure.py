@@ -354,3 +354,19 @@ def test_first_act_headings():
     )
     assert [t.split(":")[0] for t in titles(read_text(text))] == ["FIRST ACT", "SECOND ACT"]
     assert titles(read_text("The first act was long.\n\nFirst act\n\nIt ended.\n")) == [""]
+
+
+def test_collection_of_numbered_stories_with_numbered_parts():
+    text = (
+        "Three Cases\n\nby Ada Quill\n\n\nContents\n\n"
+        "   I.     The Lantern Case\n   II.    The Ledger Case\n   III.   The Last Case\n\n\n"
+        f"I. THE LANTERN CASE\n\n\nI.\n\n\n{prose('lantern')}\n\nII.\n\n\n{prose('wick')}\n\n\n\n"
+        f"II. THE LEDGER CASE\n\n\n{prose('ledger')}\n\n\n\n"
+        f"III. THE LAST CASE\n\n\n{prose('case')}\n"
+    )
+    assert titles(read_text(text)) == [
+        "I. THE LANTERN CASE, I",
+        "I. THE LANTERN CASE, II",
+        "II. THE LEDGER CASE",
+        "III. THE LAST CASE",
+    ]

@@ -374,7 +374,8 @@ def _drop_repeated_contents(text: str, blocks: list[_Block]) -> None:
     """A heading that comes back later with next to no story in between (a contents list that
     repeats the chapter headings, with page numbers or one entry per line) opens a contents
     list: it and every block up to its second appearance are front matter. The list's first
-    headings must come back in the same order (a play's "SCENE I" of the next act does not)."""
+    headings (two or more) must come back in the same order (a play's "SCENE I" of the next act
+    does not)."""
     per_entry = text_setting("contents_entry_max_words")
     headings = [i for i, b in enumerate(blocks) if b.kind == "heading" and b.key]
     next_same: dict[int, int] = {}
@@ -400,11 +401,30 @@ def _drop_repeated_contents(text: str, blocks: list[_Block]) -> None:
             continue
         listed = _listed_keys(text, blocks[i:again])
         repeated = [blocks[h].key for h in headings[ordinal[again] : ordinal[again] + len(listed)]]
-        if listed == repeated:
+        if len(listed) == text_setting("contents_check_entries") and listed == repeated:
             for block in blocks[i:again]:
                 if block.kind in ("heading", "paragraph", "caps"):
                     block.kind = "contents"
             resume = again
+
+
+def _nest_titled_numerals(blocks: list[_Block]) -> None:
+    """Titled numeral headings of which one is followed at once by a bare one ("I. A SCANDAL IN
+    BOHEMIA" / "I." / story) are the stories of a collection whose parts are numbered: every
+    titled one encloses the bare numerals after it."""
+
+    def titled(block: _Block) -> bool:
+        return block.kind == "heading" and not block.worded and _key(block.title) != block.key
+
+    def bare(block: _Block) -> bool:
+        return block.kind == "heading" and not block.worded and _key(block.title) == block.key
+
+    if not any(titled(a) and bare(b) and a.rank == b.rank for a, b in zip(blocks, blocks[1:])):
+        return
+    rank = min(b.rank for b in blocks if bare(b))
+    for block in blocks:
+        if titled(block) and block.rank == rank:
+            block.rank -= 1
 
 
 def _drop_inner_numerals(blocks: list[_Block]) -> None:
@@ -526,6 +546,7 @@ def read_plain(text: str, *, markdown: bool = False, name: str = "the input") ->
     _resolve_caps(blocks, meta.get("title"))
     _drop_repeated_contents(text, blocks)
     _drop_inner_numerals(blocks)
+    _nest_titled_numerals(blocks)
     _mark_back_matter(blocks)
     _demote_inner_divisions(blocks)
     _mark_division_notes(text, blocks)
