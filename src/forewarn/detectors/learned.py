@@ -105,8 +105,14 @@ class Encoder:
     """Sentence embeddings (L2-normalised, mean-pooled MiniLM) computed with ONNX Runtime."""
 
     def __init__(self, directory: Path | None = None, max_tokens: int = 256, threads: int | None = None):
+        # ONNX Runtime's official builds send telemetry (1DS, mobile.events.data.microsoft.com) and keep an
+        # event queue and device id under ~/.cache/Microsoft; only this variable, read when the library is
+        # first imported, stops all of it (disable_telemetry_events() alone still uploads).
+        os.environ["ORT_DISABLE_TELEMETRY"] = "1"
         import onnxruntime as ort
         from tokenizers import Tokenizer
+
+        ort.disable_telemetry_events()
 
         directory = directory or models_dir()
         self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
