@@ -155,7 +155,7 @@ def _key(label: str) -> str:
 
 def _match_heading(line: str, single: bool, markdown: bool) -> _HeadingMatch | None:
     """The heading's rank, label, title, ... if ``line`` is a heading line."""
-    if markdown:
+    if markdown and len(line) <= text_setting("markdown_heading_max_chars"):
         atx = compiled("text.markdown", "heading").match(line)
         if atx:
             title = _clean_title(atx.group(2))
@@ -201,6 +201,7 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
         if (
             single
             and not expected
+            and len(first) <= text_setting("scene_break_max_chars")
             and any(p.match(first) for p in breaks)
             and not (markdown and first.startswith("#") and len(first) > 1 and first[1:2] == " ")
         ):
