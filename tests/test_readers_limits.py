@@ -92,3 +92,36 @@ def test_too_many_members(monkeypatch):
 def test_corrupt_zip():
     with pytest.raises(InputError, match="truncated or corrupt"):
         SafeZip(b"PK\x03\x04" + b"garbage" * 10, "bad.epub", "EPUB")
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this system")
+def test_fifo_is_refused_without_blocking(tmp_path):
+    import os
+
+    fifo = tmp_path / "story.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="named pipe"):
+        read_path(fifo)
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/zero"), reason="no /dev/zero")
+def test_link_to_a_device_is_refused(tmp_path):
+    link = tmp_path / "story.txt"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="device"):
+        read_path(link)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this system")
+def test_cli_refuses_a_fifo_with_one_line_and_exit_2(tmp_path):
+    import os
+
+    from typer.testing import CliRunner
+
+    from forewarn.cli import app
+
+    fifo = tmp_path / "story.txt"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(app, ["scan", str(fifo)])
+    assert result.exit_code == 2
+    assert "named pipe" in result.output and len(result.output.strip().splitlines()) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import lzma
+import os
 import stat
 import zipfile
 import zlib
@@ -34,7 +35,8 @@ def too_large(name: str, max_bytes: int) -> InputError:
 
 
 def read_file(path: Path, max_bytes: int) -> bytes:
-    """Read a regular file, refusing missing paths, directories and files over ``max_bytes``."""
+    """Read a regular file, refusing missing paths, directories, FIFOs, devices and sockets (which
+    could block or never end) and files over ``max_bytes``."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -43,13 +45,34 @@ def read_file(path: Path, max_bytes: int) -> bytes:
         raise InputError(f"{path} cannot be read ({error.strerror}); check the path") from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError(f"{path} is a directory; give a story file (forewarn library scans folders)")
-    if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
+    if not stat.S_ISREG(info.st_mode):
+        raise not_regular(str(path), info.st_mode)
+    if info.st_size > max_bytes:
         raise too_large(str(path), max_bytes)
     try:
-        with path.open("rb") as handle:
-            return read_stream(handle, max_bytes, str(path))
+        # O_NONBLOCK: a path swapped for a FIFO after the check cannot block the open.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
         raise InputError(f"{path} cannot be read ({error.strerror}); check its permissions") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(handle.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise not_regular(str(path), mode)
+        try:
+            return read_stream(handle, max_bytes, str(path))
+        except OSError as error:
+            raise InputError(f"{path} cannot be read ({error.strerror}); check its permissions") from None
+
+
+def not_regular(name: str, mode: int) -> InputError:
+    """The error for a path that is not a regular file (a FIFO, device or socket)."""
+    kind = (
+        "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    return InputError(f"{name} is {kind}, not a story file; give a regular file (or - for standard input)")
 
 
 def read_stream(stream: BinaryIO, max_bytes: int, name: str = "standard input") -> bytes:
