@@ -81,3 +81,57 @@ def test_mostly_non_ascii_legacy_text_uses_charset_guess():
     assert text == story
     assert encoding == "cp1251"
     assert warnings
+
+
+_CURLY = "“Chapter 1”\n\nThe café was quiet when Anna arrived — she said “hello”.\n\n" * 100
+
+
+def test_utf8_story_with_one_stray_byte_is_read_as_utf8_with_a_notice():
+    data = _CURLY.encode("utf-8")
+    work = read_bytes(data[:2000] + b"\x92" + data[2000:], name="story.txt")
+    assert work.encoding == "utf-8"
+    assert "“hello”" in work.text and "\ufffd" in work.text
+    assert any("not valid UTF-8" in w for w in work.reader_warnings)
+
+
+def test_cp1252_story_still_decodes_as_cp1252():
+    text, encoding, _ = decode(_CURLY.encode("cp1252"))
+    assert encoding == "cp1252" and text == _CURLY
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xfe" + bytes((i * 7919 + 13) % 251 for i in range(40_000)),  # junk after a UTF-16 BOM
+        b"\xfe\xff" + bytes((i * 104729 + 7) % 253 for i in range(40_000)),
+        _CURLY.encode("utf-8") + b"\x00" * 20_000,  # NUL bytes after the first 8 KB
+        _CURLY.encode("utf-8") * 8 + bytes(range(1, 9)) * 3000 + _CURLY.encode("utf-8") * 8,  # controls mid-file
+    ],
+)
+def test_garbage_after_a_good_start_is_refused(data):
+    with pytest.raises(InputError, match="binary"):
+        read_bytes(data, name="story.txt")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_html_is_read_as_html(encoding):
+    page = "<!DOCTYPE html><html><head><title>Rain</title></head><body><p>The storm came at night.</p><p>She waited.</p></body></html>"
+    work = read_bytes(page.encode(encoding), name="page.html")
+    assert work.source_format == "html"
+    assert "<p>" not in work.text and work.title == "Rain"
+
+
+def test_lone_surrogates_in_text_are_replaced_with_a_notice():
+    from forewarn.readers import read_text
+
+    work = read_text("She said \ud800 hello.\n\nThen \ud83d\ude00 she left.\n")
+    assert "\ud800" not in work.text and "\U0001f600" in work.text
+    assert any("surrogate" in w for w in work.reader_warnings)
+    work.text.encode("utf-8")
+
+
+def test_scan_of_a_string_with_a_lone_surrogate_works():
+    import forewarn
+
+    report = forewarn.scan("The rain fell on the roof \ud800 all night.\n\nIn the morning they walked to the sea.\n")
+    assert any("surrogate" in notice for notice in report.notices)

@@ -8,6 +8,7 @@ bytes, markup) and use the file name only as a hint. Every problem with the inpu
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path, PurePath
 
@@ -71,6 +72,8 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
     if family == "zip":
         raise InputError(f"{label} is a zip archive but not an EPUB or DOCX; {SUPPORTED}")
     text, encoding, warnings = decode(data, label)
+    if format is None and family != "html" and is_html(text[:4096].encode("utf-8", errors="replace")):
+        family = "html"  # markup in UTF-16 (or another encoding the byte check cannot see)
     if family == "html":
         from .html import read_html
 
@@ -86,12 +89,28 @@ def read_text(text: str, *, name: str | None = None) -> Work:
     from .decode import normalize_newlines
 
     label = name or "the input"
-    text = normalize_newlines(text)
+    text, warnings = _without_lone_surrogates(normalize_newlines(text))
     if is_html(text[:4096].encode("utf-8", errors="replace")):
         from .html import read_html
 
-        return read_html(text, label)
-    return _read_decoded(text, label, name, markdown=None)
+        work = read_html(text, label)
+    else:
+        work = _read_decoded(text, label, name, markdown=None)
+    work.reader_warnings[:0] = warnings
+    return work
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(text: str) -> tuple[str, list[str]]:
+    """Join surrogate pairs into the characters they stand for and replace lone surrogates (which
+    cannot be encoded, e.g. from a bad JSON escape) with U+FFFD, with a warning."""
+    if _SURROGATE.search(text) is None:
+        return text, []
+    cleaned = text.encode("utf-16-le", errors="surrogatepass").decode("utf-16-le", errors="replace")
+    lone = cleaned.count("\ufffd") - text.count("\ufffd")
+    return cleaned, [f"{lone:,} lone surrogate code point(s) in the text; they show as \ufffd"] if lone else []
 
 
 def _read_decoded(text: str, label: str, name: str | None, markdown: bool | None) -> Work:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from typing import NamedTuple
 
 from charset_normalizer import from_bytes
@@ -56,18 +57,52 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+def _windows(text: str) -> list[str]:
+    """The start of ``text`` and evenly spread windows across the rest (the whole of a short text)."""
+    head = int(limit("binary_sample_bytes"))
+    size, count = int(limit("binary_window_chars")), int(limit("binary_windows"))
+    if len(text) <= head + size * count:
+        return [text]
+    step = (len(text) - head) // count
+    return [text[:head]] + [text[head + i * step : head + i * step + size] for i in range(count)]
+
+
+def _junk(window: str) -> int:
+    """Characters no story has: unassigned, private-use and surrogate code points, and U+FFFD."""
+    return sum(1 for char in window if char == "\ufffd" or unicodedata.category(char) in ("Cn", "Co", "Cs"))
+
+
 def _check_text(text: str, name: str) -> None:
-    sample = text[: int(limit("binary_sample_bytes"))]
-    if sample and len(_CONTROL.findall(sample)) > limit("max_control_ratio") * len(sample):
-        raise binary_error(name)
+    """Refuse text with too many control characters or junk code points anywhere: the start and
+    windows spread across the whole text are checked, so garbage after a good start is caught."""
+    for window in _windows(text):
+        if not window:
+            continue
+        if len(_CONTROL.findall(window)) > limit("max_control_ratio") * len(window):
+            raise binary_error(name)
+        if _junk(window) > limit("max_junk_ratio") * len(window):
+            raise binary_error(name)
+
+
+def _mostly_utf8(data: bytes) -> tuple[str, int] | None:
+    """(text, number of bad sequences) when ``data`` is overwhelmingly valid UTF-8 with a few stray
+    bytes: the valid multi-byte characters far outnumber the invalid sequences (else None)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    leads = len(data) - len(data.translate(None, bytes(range(0xC2, 0xF5))))
+    valid = leads - bad
+    if valid > 0 and valid >= limit("utf8_min_valid_share") * (valid + bad):
+        return text, bad
+    return None
 
 
 def decode(data: bytes, name: str = "the input") -> Decoded:
     """Decode story bytes into normalized text.
 
-    Order: a BOM (UTF-8/16/32), UTF-8 strict, UTF-16 without BOM, then (only for bytes that
-    look like text) charset-normalizer for mostly non-ASCII bytes, cp1252, latin-1.
-    Raises InputError for binary data.
+    Order: a BOM (UTF-8/16/32), UTF-16 without BOM, UTF-8 strict, UTF-8 with replacement (with a
+    warning) when the bytes are overwhelmingly valid UTF-8, then charset-normalizer for mostly
+    non-ASCII bytes, cp1252, latin-1. Raises InputError for binary data (judged on the start and on
+    samples from across the whole text).
     """
     warnings: list[str] = []
     for bom, encoding in _BOMS:
@@ -88,10 +123,17 @@ def decode(data: bytes, name: str = "the input") -> Decoded:
         text = data.decode(encoding, errors="replace")
         _check_text(text, name)
         return Decoded(normalize_newlines(text), encoding, [f"decoded as {encoding} without a byte-order mark; check odd characters"])
+    if data.count(b"\x00") > limit("max_control_ratio") * len(data):
+        raise binary_error(name)
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        text, encoding = _decode_legacy(data, warnings)
+        repaired = _mostly_utf8(data)
+        if repaired is not None:
+            text, encoding = repaired[0], "utf-8"
+            warnings.append(f"{repaired[1]:,} byte sequence(s) are not valid UTF-8; they show as \ufffd")
+        else:
+            text, encoding = _decode_legacy(data, warnings)
     _check_text(text, name)
     return Decoded(normalize_newlines(text), encoding, warnings)
 
