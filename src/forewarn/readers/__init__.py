@@ -17,7 +17,7 @@ from ..work import Work
 from .config import story_extensions
 from .decode import SUPPORTED, decode
 from .detect import container_kind, is_html, looks_like_markdown
-from .limits import default_max_bytes, read_file, read_stream, too_large
+from .limits import check_plain_parts, default_max_bytes, read_file, read_stream, too_large
 from .text import read_plain
 
 FORMATS: tuple[str, ...] = (
@@ -64,11 +64,11 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
     if family == "epub":
         from .epub import read_epub
 
-        return read_epub(data, label)
+        return read_epub(data, label, limit)
     if family == "docx":
         from .docx import read_docx
 
-        return read_docx(data, label)
+        return read_docx(data, label, limit)
     if family == "zip":
         raise InputError(f"{label} is a zip archive but not an EPUB or DOCX; {SUPPORTED}")
     text, encoding, warnings = decode(data, label)
@@ -77,23 +77,27 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
     if family == "html":
         from .html import read_html
 
-        work = read_html(text, label)
+        work = read_html(text, label, limit)
     else:
         forced = None if format is None else family == "markdown"
         work = _read_decoded(text, label, name, markdown=forced)
     return work.with_source(encoding=encoding, notices=warnings)
 
 
-def read_text(text: str, *, name: str | None = None) -> Work:
-    """Read already-decoded story text (plain text or Markdown; HTML markup is detected too)."""
+def read_text(text: str, *, name: str | None = None, max_bytes: int | None = None) -> Work:
+    """Read already-decoded story text (plain text or Markdown; HTML markup is detected too) of at
+    most ``max_bytes`` characters."""
     from .decode import normalize_newlines
 
     label = name or "the input"
+    limit = default_max_bytes() if max_bytes is None else max_bytes
+    if len(text) > limit:
+        raise too_large(label, limit)
     text, warnings = _without_lone_surrogates(normalize_newlines(text))
     if is_html(text[:4096].encode("utf-8", errors="replace")):
         from .html import read_html
 
-        work = read_html(text, label)
+        work = read_html(text, label, limit)
     else:
         work = _read_decoded(text, label, name, markdown=None)
     work.reader_warnings[:0] = warnings
@@ -114,6 +118,7 @@ def _without_lone_surrogates(text: str) -> tuple[str, list[str]]:
 
 
 def _read_decoded(text: str, label: str, name: str | None, markdown: bool | None) -> Work:
+    check_plain_parts(text, label)
     if markdown is None:
         markdown = looks_like_markdown(text, name)
     return read_plain(text, markdown=markdown, name=label)

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..work import Work, WorkBuilder
 from .decode import decode
 from .html import finish
-from .limits import SafeZip
+from .limits import SafeZip, TextBudget
 from .markup import clean_text, local, parse_html, parse_xml
 from .structured import is_ao3, read_ao3, read_fanficfare_chapter, read_fanficfare_title_page, read_generic
 
@@ -66,9 +66,11 @@ def _metadata(opf: etree._Element) -> dict[str, list[str]]:
     return found
 
 
-def read_epub(data: bytes, name: str) -> Work:
-    """Build a Work from EPUB bytes."""
+def read_epub(data: bytes, name: str, max_chars: int) -> Work:
+    """Build a Work from EPUB bytes whose story text is at most ``max_chars`` characters (charged
+    chapter by chapter, so an EPUB that unpacks to far more stops at the first one over)."""
     book = SafeZip(data, name, "EPUB")
+    budget = TextBudget(name, max_chars)
     opf_path, opf = _package(book)
     meta = _metadata(opf)
     documents = []
@@ -76,7 +78,7 @@ def read_epub(data: bytes, name: str) -> Work:
         if not book.has(href):
             continue
         text = decode(book.read(href), name).text
-        documents.append((href, props, parse_html(text, name)))
+        documents.append((href, props, parse_html(text, name, budget)))
     if not documents:
         raise InputError(f"{name}: no story text found (the EPUB has no readable chapters)")
     fanficfare = any(_FANFICFARE.search(v) for v in meta.get("contributor", []) + meta.get("identifier", []))
@@ -87,16 +89,16 @@ def read_epub(data: bytes, name: str) -> Work:
             if "title_page" in href or "title_page" in props:
                 read_fanficfare_title_page(root, builder)
             elif not _SKIP_ITEM.search(posixpath.basename(href)) and "nav" not in props.split():
-                read_fanficfare_chapter(root, builder)
+                read_fanficfare_chapter(root, builder, budget)
     elif is_ao3(roots):
         builder = WorkBuilder("ao3-epub")
-        read_ao3(roots, builder)
+        read_ao3(roots, builder, budget)
     else:
         builder = WorkBuilder("epub")
         for href, props, root in documents:
             if _SKIP_ITEM.search(posixpath.basename(href)) or "nav" in props.split():
                 continue
-            read_generic(root, builder, chapter_per_document=True)
+            read_generic(root, builder, chapter_per_document=True, budget=budget)
     builder.title = builder.title or (meta.get("title") or [None])[0]
     if not builder.authors:
         builder.authors = meta.get("creator", [])

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..work import Work, WorkBuilder
+from .limits import TextBudget
 from .markup import parse_html
 from .structured import head_title, is_ao3, read_ao3, read_generic
 
 
-def read_html(text: str, name: str) -> Work:
-    """Build a Work from decoded HTML text."""
-    root = parse_html(text, name)
+def read_html(text: str, name: str, max_chars: int) -> Work:
+    """Build a Work from decoded HTML text whose story text is at most ``max_chars`` characters."""
+    budget = TextBudget(name, max_chars)
+    root = parse_html(text, name, budget)
     if is_ao3([root]):
         builder = WorkBuilder("ao3-html")
-        read_ao3([root], builder)
+        read_ao3([root], builder, budget)
     else:
         builder = WorkBuilder("html")
         builder.title = head_title(root)
-        read_generic(root, builder, chapter_per_document=False)
+        read_generic(root, builder, chapter_per_document=False, budget=budget)
     return finish(builder, name)
 
 

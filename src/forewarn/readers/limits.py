@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import lzma
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputError
-from .config import limit
+from .config import limit, text_setting
 
 # What zipfile and its decompressors raise for a damaged or unsupported archive (a newer zip
 # version or compression method, a corrupt deflate/bzip2/LZMA stream, an encrypted member).
@@ -83,6 +84,68 @@ def read_stream(stream: BinaryIO, max_bytes: int, name: str = "standard input") 
     return data
 
 
+class TextBudget:
+    """How much story one input may unpack to: characters of text (the limit for a plain-text
+    file), markup elements and paragraphs (each costs memory whatever its length). Readers charge
+    it as they go, so a hostile file stops early with one line."""
+
+    def __init__(self, name: str, max_chars: int) -> None:
+        self.name = name
+        self.max_chars = max_chars
+        self.chars = self.elements = self.paragraphs = 0
+
+    def text(self, chars: int) -> None:
+        """Charge ``chars`` characters of extracted text."""
+        self.chars += chars
+        if self.chars > self.max_chars:
+            raise text_too_large(self.name, self.max_chars)
+
+    def markup(self, markup: str) -> None:
+        """Charge the elements of a markup document before it is parsed (one per ``<``)."""
+        self.elements += markup.count("<")
+        if self.elements > limit("max_elements"):
+            raise too_many_parts(self.name, "markup tags", int(limit("max_elements")))
+
+    def paragraph(self) -> None:
+        """Charge one paragraph (or other block) of a Work."""
+        self.paragraphs += 1
+        if self.paragraphs > limit("max_paragraphs"):
+            raise too_many_parts(self.name, "paragraphs", int(limit("max_paragraphs")))
+
+
+def text_too_large(name: str, max_chars: int) -> InputError:
+    """The error for an input whose story text (once unpacked or extracted) is over the limit."""
+    return InputError(
+        f"{name} unpacks to more than {max_chars:,} characters of text, the size limit; "
+        "raise it with --max-size (or max_bytes=) if you trust this file"
+    )
+
+
+_BLANK_LINE = re.compile(r"^[ \t\f\v\u00a0]*$", re.M)
+_PARAGRAPH_GAP = re.compile(r"\n[ \t\f\v\u00a0]*\n\s*")
+
+
+def check_plain_parts(text: str, name: str) -> None:
+    """Refuse plain text with more lines, or more paragraphs (runs of non-blank lines; every line
+    where blank lines are rare), than any story has, before the text reader builds them."""
+    lines = text.count("\n") + 1
+    if lines > limit("max_lines"):
+        raise too_many_parts(name, "lines", int(limit("max_lines")))
+    blank = len(_BLANK_LINE.findall(text))
+    nonblank = lines - blank
+    if nonblank <= limit("max_paragraphs"):
+        return
+    one_per_line = blank < text_setting("line_per_paragraph_blank_ratio") * nonblank
+    paragraphs = nonblank if one_per_line else len(_PARAGRAPH_GAP.findall(text)) + 1
+    if paragraphs > limit("max_paragraphs"):
+        raise too_many_parts(name, "paragraphs", int(limit("max_paragraphs")))
+
+
+def too_many_parts(name: str, what: str, most: int) -> InputError:
+    """The error for an input with more paragraphs, elements or lines than any story has."""
+    return InputError(f"{name} has more than {most:,} {what}, more than any story forewarn reads; check that it is a story")
+
+
 class SafeZip:
     """A zip archive opened from bytes after checking member count, total size and ratio.
 
@@ -125,6 +188,37 @@ class SafeZip:
     def has(self, member: str) -> bool:
         """Whether the archive holds ``member``."""
         return member in self.names
+
+    def size(self, member: str) -> int:
+        """The declared unpacked size of ``member`` (0 when it is missing)."""
+        try:
+            return self._zip.getinfo(member).file_size
+        except KeyError:
+            return 0
+
+    def open(self, member: str) -> BinaryIO:
+        """A stream of one member (a member never unpacks past its declared size); charged to the
+        unpacking budget by its declared size."""
+        size = self.size(member)
+        if size > self._budget:
+            raise self.bomb(f"{member} unpacks to more than the unpacking budget")
+        self._budget -= size
+        try:
+            return self._zip.open(member)
+        except KeyError:
+            raise InputError(f"{self.name} is not a readable {self.kind} ({member} is missing); re-download it") from None
+        except ZIP_ERRORS:
+            raise self.corrupt() from None
+
+    def head(self, member: str, size: int) -> bytes:
+        """The first ``size`` bytes of ``member`` (not charged to the budget)."""
+        try:
+            with self._zip.open(member) as handle:
+                return handle.read(size)
+        except KeyError:
+            return b""
+        except ZIP_ERRORS:
+            raise self.corrupt() from None
 
     def read(self, member: str) -> bytes:
         """Read one member, bounded by what is left of the unpacking budget."""

@@ -14,6 +14,7 @@ import lxml.etree as etree
 import lxml.html
 
 from ..errors import InputError
+from .limits import TextBudget
 
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
@@ -37,9 +38,12 @@ def refuse_entities(text: str, name: str) -> None:
         )
 
 
-def parse_html(text: str, name: str) -> etree._Element:
-    """Parse (X)HTML text into an lxml tree with scripts, styles and comments removed."""
+def parse_html(text: str, name: str, budget: TextBudget | None = None) -> etree._Element:
+    """Parse (X)HTML text into an lxml tree with scripts, styles and comments removed; the markup's
+    elements (before parsing) and its text (after) are charged to ``budget``."""
     refuse_entities(text, name)
+    if budget is not None:
+        budget.markup(text)
     text = _XML_DECLARATION.sub("", text, count=1)
     text = _XML_UNSAFE.sub(lambda match: " " if match.group() in "\x0b\x0c" else "", text)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
@@ -62,6 +66,8 @@ def parse_html(text: str, name: str) -> etree._Element:
                 element.tag = element.tag.rsplit("}", 1)[1]
             except ValueError:  # junk such as "<a}>" or "<a}<b>" leaves no valid name: keep its text
                 element.tag = "span"
+    if budget is not None:
+        budget.text(sum(len(piece) for piece in root.itertext()))
     return root
 
 
@@ -130,8 +136,16 @@ def _has_block_child(element: etree._Element) -> bool:
     return any(local(node.tag) in BLOCK_TAGS or local(node.tag) == "hr" for node in element.iterdescendants())
 
 
-def iter_blocks(element: etree._Element) -> Iterator[Block]:
-    """Leaf blocks in document order; loose inline text between blocks is a block of its own."""
+def iter_blocks(element: etree._Element, budget: TextBudget | None = None) -> Iterator[Block]:
+    """Leaf blocks in document order; loose inline text between blocks is a block of its own.
+    Each block is charged to ``budget`` as a paragraph."""
+    for block in _blocks(element):
+        if budget is not None:
+            budget.paragraph()
+        yield block
+
+
+def _blocks(element: etree._Element) -> Iterator[Block]:
     tag = local(element.tag)
     if tag == "hr":
         yield Block("hr", "", element)
@@ -151,7 +165,7 @@ def iter_blocks(element: etree._Element) -> Iterator[Block]:
         if child_tag in BLOCK_TAGS or child_tag == "hr" or child_tag in HEADING_TAGS or _has_block_child(child):
             for text in _paragraphs("".join(run)):
                 yield Block("text", text, element)
-            yield from iter_blocks(child)
+            yield from _blocks(child)
             run = [child.tail or ""]
         elif child_tag == "br":
             run.append("\n" + (child.tail or ""))

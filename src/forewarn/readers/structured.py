@@ -9,6 +9,7 @@ import lxml.etree as etree
 
 from ..work import Declared, WorkBuilder
 from .config import scene_break_patterns, text_setting
+from .limits import TextBudget
 from .markup import Block, classes, clean_text, iter_blocks, local
 from .notes import note_kind, read_declared
 
@@ -115,7 +116,7 @@ def _ao3_context(element: etree._Element) -> tuple[str, bool, bool, bool]:
     return section, quote, endnotes, skip
 
 
-def read_ao3(roots: list[etree._Element], builder: WorkBuilder) -> None:
+def read_ao3(roots: list[etree._Element], builder: WorkBuilder, budget: TextBudget | None = None) -> None:
     """Fill ``builder`` from AO3 download documents (one HTML file, or an EPUB's spine)."""
     for root in roots:
         for dl in root.iter("dl"):
@@ -128,7 +129,7 @@ def read_ao3(roots: list[etree._Element], builder: WorkBuilder) -> None:
     pending = "author-note"
     summary: list[str] = []
     for root in roots:
-        for block in iter_blocks(body_of(root)):
+        for block in iter_blocks(body_of(root), budget):
             section, quote, endnotes, skip = _ao3_context(block.element)
             if skip or block.kind == "hr" and section != "chapters":
                 continue
@@ -184,10 +185,10 @@ def read_fanficfare_title_page(root: etree._Element, builder: WorkBuilder) -> No
             declared.tags.extend(values)
 
 
-def read_fanficfare_chapter(root: etree._Element, builder: WorkBuilder) -> None:
+def read_fanficfare_chapter(root: etree._Element, builder: WorkBuilder, budget: TextBudget | None = None) -> None:
     """One FanFicFare chapter file: its title heading, notes and story."""
     started = False
-    for block in iter_blocks(body_of(root)):
+    for block in iter_blocks(body_of(root), budget):
         in_notes = any("fff_chapter_notes" in classes(node) for node in (block.element, *block.element.iterancestors()))
         if block.kind == "heading" and "fff_chapter_title" in classes(block.element):
             builder.start_chapter(block.text)
@@ -207,9 +208,10 @@ def read_fanficfare_chapter(root: etree._Element, builder: WorkBuilder) -> None:
 # ----------------------------------------------------------------------------- generic
 
 
-def read_generic(root: etree._Element, builder: WorkBuilder, *, chapter_per_document: bool) -> None:
+def read_generic(root: etree._Element, builder: WorkBuilder, *, chapter_per_document: bool,
+                 budget: TextBudget | None = None) -> None:
     """A generic (X)HTML document: h1-h3 start chapters, <hr> and break lines are scene breaks."""
-    blocks: list[Block] = list(iter_blocks(body_of(root)))
+    blocks: list[Block] = list(iter_blocks(body_of(root), budget))
     has_heading = any(b.kind == "heading" and local(b.element.tag) in ("h1", "h2", "h3") for b in blocks)
     if chapter_per_document and not has_heading and any(b.kind == "text" for b in blocks):
         builder.start_chapter("")
