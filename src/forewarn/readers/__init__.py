@@ -100,8 +100,7 @@ def read_text(text: str, *, name: str | None = None, max_bytes: int | None = Non
         work = read_html(text, label, limit)
     else:
         work = _read_decoded(text, label, name, markdown=None)
-    work.reader_warnings[:0] = warnings
-    return work
+    return work.with_source(notices=warnings)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
