@@ -41,9 +41,9 @@ CHILD = textwrap.dedent(
     read = []
     encode = learned.Encoder.encode
 
-    def counted(self, texts, batch_size=32):
+    def counted(self, texts, *args, **kwargs):
         read.append(len(texts))
-        return encode(self, texts, batch_size)
+        return encode(self, texts, *args, **kwargs)
 
     learned.Encoder.encode = counted
     from forewarn.cli import main
