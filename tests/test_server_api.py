@@ -75,13 +75,15 @@ def fake_scan(source, *, name=None, format=None, avoid=None, spoilers=False, tho
 
 
 SCANNER = f"{fake_scan.__module__}:fake_scan"
+BASE_URL = "http://127.0.0.1"  # a loopback server answers only loopback host names
 
 
 @pytest.fixture(scope="module")
 def client():
-    settings = Settings(max_concurrent=1, max_scan_seconds=1.5, max_upload_mb=0.01,
+    settings = Settings(max_concurrent=1, max_uploads=1, max_scan_seconds=1.5, max_upload_mb=0.01,
                         retry_after_seconds=3)
-    with TestClient(create_app(settings, scanner=SCANNER), raise_server_exceptions=False) as test_client:
+    with TestClient(create_app(settings, scanner=SCANNER), base_url=BASE_URL,
+                    raise_server_exceptions=False) as test_client:
         yield test_client
 
 
@@ -114,6 +116,8 @@ def test_healthz_reports_workers(ready):
     assert body["status"] == "ok"
     assert body["workers"] == 1
     assert body["idle_workers"] == 1
+    assert body["upload_slots"] == 1
+    assert body["uploads"] == 0
 
 
 def test_categories_lists_the_taxonomy(client):
@@ -277,6 +281,7 @@ def test_busy_server_answers_503_with_retry_after(ready):
         problem = assert_problem(response, 503, "busy")
         assert response.headers["retry-after"] == "3"
         assert "try again in 3 s" in problem["detail"]
+        assert response.headers["connection"] == "close"
     finally:
         slow.join()
 
@@ -318,26 +323,47 @@ def test_story_text_is_never_logged(ready, caplog):
 
 # ---- settings and the command ----------------------------------------------------------------
 
-def test_settings_from_env_and_overrides():
-    settings = Settings.from_env(
-        {"FOREWARN_MAX_CONCURRENT": "4", "FOREWARN_MAX_UPLOAD_MB": "1.5", "FOREWARN_ACCESS_LOG": "off"},
-        port=9000, host=None,
-    )
+def test_settings_from_env_and_overrides(monkeypatch):
+    monkeypatch.setenv("FOREWARN_MAX_CONCURRENT", "4")
+    monkeypatch.setenv("FOREWARN_MAX_UPLOAD_MB", "1.5")
+    monkeypatch.setenv("FOREWARN_ACCESS_LOG", "off")
+    monkeypatch.setenv("FOREWARN_ALLOW_HOSTS", "forewarn.lan, books.lan")
+    monkeypatch.setenv("FOREWARN_PORT", "8123")
+    settings = Settings.from_env(port=9000, host=None)
     assert settings.max_concurrent == 4
     assert settings.max_upload_bytes == int(1.5 * 1024 * 1024)
     assert settings.access_log is False
+    assert settings.allow_hosts == ("forewarn.lan", "books.lan")
     assert settings.port == 9000
     assert settings.host == "127.0.0.1"
+    assert settings.upload_slots == 8  # twice max_concurrent unless set
+
+
+def test_settings_defaults_without_environment(monkeypatch):
+    for name in list(os.environ):
+        if name.startswith("FOREWARN_"):
+            monkeypatch.delenv(name)
+    settings = Settings.from_env()
+    assert (settings.host, settings.port, settings.max_upload_mb) == ("127.0.0.1", 8000, 20.0)
+    assert (settings.max_scan_seconds, settings.max_concurrent, settings.retry_after_seconds) == (60.0, 2, 2)
+    assert (settings.body_timeout_seconds, settings.upload_slots, settings.allow_hosts) == (30.0, 4, ())
+    assert settings.access_log is True
 
 
 @pytest.mark.parametrize(("environ", "overrides", "needle"), [
     ({"FOREWARN_MAX_CONCURRENT": "many"}, {}, "FOREWARN_MAX_CONCURRENT"),
+    ({"FOREWARN_ACCESS_LOG": "perhaps"}, {}, "FOREWARN_ACCESS_LOG"),
+    ({"FOREWARN_PORT": "80\n80"}, {}, "FOREWARN_PORT"),
     ({}, {"max_concurrent": 0}, "max_concurrent=0"),
     ({}, {"max_upload_mb": -1.0}, "max_upload_mb"),
+    ({}, {"body_timeout_seconds": 0}, "body_timeout_seconds"),
 ])
-def test_bad_settings_are_usage_errors(environ, overrides, needle):
-    with pytest.raises(UsageError, match=needle):
-        Settings.from_env(environ, **overrides)
+def test_bad_settings_are_one_line_usage_errors(monkeypatch, environ, overrides, needle):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(UsageError, match=needle) as raised:
+        Settings.from_env(**overrides)
+    assert "\n" not in str(raised.value)
 
 
 def test_serve_command_refuses_bad_limits_in_one_line():
@@ -369,7 +395,8 @@ STORY = (
 
 @pytest.fixture(scope="module")
 def real_client():
-    with TestClient(create_app(Settings(max_concurrent=1)), raise_server_exceptions=False) as test_client:
+    with TestClient(create_app(Settings(max_concurrent=1)), base_url=BASE_URL,
+                    raise_server_exceptions=False) as test_client:
         yield test_client
 
 

@@ -2,8 +2,10 @@
 
 Routes: ``GET /`` (the page), ``/static/*``, ``POST /v1/scan``, ``GET /v1/categories``,
 ``GET /healthz`` and the OpenAPI document at ``/openapi.json``. Texts are never stored or
-logged: a request body lives in memory for the length of its scan, and only method, path and
-status reach the access log.
+logged: a request body lives in a spool (memory, then an unnamed temporary file) until its
+scan ends, and only method, path and status reach the access log. How many requests are let
+in, and when a body is loaded, is decided by ``admission``; which ``Host`` names are
+answered, by ``hosts``.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..report import Report
 from ..taxonomy import SEVERITIES, categories, groups
-from .intake import ScanText, read_scan_request, upload_form_schema
+from .admission import Admission, SlotsFull
+from .hosts import HostCheck, allowed_host_names
+from .intake import ScanJob, ScanText, UploadLimits, media_kind, receive_upload, upload_form_schema
 from .pool import PoolBusy, ScanFailed, ScanPool, ScanTimedOut
 from .problems import ProblemError, install_problem_handlers, problem_responses
 from .settings import Settings
@@ -70,12 +74,15 @@ class CategoriesOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    """The server is up; how many scan workers it has and how many are free."""
+    """The server is up; its scan workers (and how many are free) and its upload slots
+    (and how many requests hold one)."""
 
     status: str
     version: str
     workers: int
     idle_workers: int
+    upload_slots: int
+    uploads: int
 
 
 class SecurityHeaders:
@@ -129,19 +136,25 @@ def create_app(settings: Settings | None = None, *, scanner: str = DEFAULT_SCANN
         redoc_url=None,
         lifespan=lifespan,
     )
+    admission = Admission(settings.upload_slots, settings.max_concurrent)
+    limits = UploadLimits(
+        settings.max_upload_bytes, settings.spool_memory_bytes, settings.body_timeout_seconds
+    )
     app.state.pool = pool
     app.state.settings = settings
+    app.add_middleware(HostCheck, allowed=allowed_host_names(settings.host, settings.allow_hosts))
     app.add_middleware(SecurityHeaders)
     install_problem_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    def busy() -> ProblemError:
+    def busy(reason: str) -> ProblemError:
         seconds = settings.retry_after_seconds
         return ProblemError(
             503,
             "busy",
-            f"all {settings.max_concurrent} scan slots are busy; try again in {seconds} s",
-            headers={"Retry-After": str(seconds)},
+            f"{reason}; try again in {seconds} s",
+            # The body is not read: close the connection rather than drain it.
+            headers={"Retry-After": str(seconds), "Connection": "close"},
         )
 
     @app.get("/", include_in_schema=False)
@@ -152,7 +165,12 @@ def create_app(settings: Settings | None = None, *, scanner: str = DEFAULT_SCANN
     async def healthz() -> HealthOut:
         """Liveness: answers while the server runs, with its free scan workers."""
         return HealthOut(
-            status="ok", version=app.version, workers=pool.size, idle_workers=pool.idle
+            status="ok",
+            version=app.version,
+            workers=pool.size,
+            idle_workers=pool.idle,
+            upload_slots=admission.upload_slots,
+            uploads=admission.admitted,
         )
 
     @app.get("/v1/categories", response_model=CategoriesOut, tags=["scan"])
@@ -173,7 +191,7 @@ def create_app(settings: Settings | None = None, *, scanner: str = DEFAULT_SCANN
         response_model=None,
         responses={
             200: {"model": Report, "description": "The report, as `forewarn scan --json`."},
-            **problem_responses(400, 413, 415, 422, 500, 503, 504),
+            **problem_responses(400, 408, 413, 415, 422, 500, 503, 504),
         },
         openapi_extra={
             "requestBody": {
@@ -188,16 +206,30 @@ def create_app(settings: Settings | None = None, *, scanner: str = DEFAULT_SCANN
     async def scan(request: Request) -> Response:
         """Scan a story: a file upload (any format `forewarn scan` reads) or JSON text.
 
-        Answers 503 with Retry-After when every scan slot is busy and 504 when the scan runs
-        past the server's time limit.
+        Answers 503 with Retry-After when every upload slot is taken (before reading the
+        body), 408 when the body does not arrive in time, and 504 when the scan runs past the
+        server's time limit.
         """
-        if pool.idle == 0:
-            raise busy()
-        job = await read_scan_request(request, settings.max_upload_bytes)
+        kind = media_kind(request, settings.max_upload_bytes)
         try:
-            report_json = await pool.scan(job)
+            async with admission.upload():
+                upload = await receive_upload(request, kind, limits)
+                try:
+                    async with admission.scan():
+                        report_json = await run_scan(await upload.job())
+                finally:
+                    await upload.close()
+        except SlotsFull:
+            raise busy(f"all {settings.upload_slots} upload slots are taken") from None
+        return Response(
+            report_json, media_type="application/json", headers={"Cache-Control": "no-store"}
+        )
+
+    async def run_scan(job: ScanJob) -> str:
+        try:
+            return await pool.scan(job)
         except PoolBusy:
-            raise busy() from None
+            raise busy("no scan worker is ready (one is restarting)") from None
         except ScanTimedOut:
             raise ProblemError(
                 504,
@@ -212,8 +244,5 @@ def create_app(settings: Settings | None = None, *, scanner: str = DEFAULT_SCANN
                 "internal-error",
                 "forewarn hit an internal error while scanning; please report it",
             ) from None
-        return Response(
-            report_json, media_type="application/json", headers={"Cache-Control": "no-store"}
-        )
 
     return app

@@ -1,17 +1,22 @@
 """Turn a ``POST /v1/scan`` request into a scan job: a file upload or JSON ``{"text": ...}``.
 
-The body is read as a stream and counted, so an oversized upload is refused (413) as soon as
-it passes the limit, whatever its Content-Length says. Nothing is written to disk: uploads
-are kept in memory (the multipart parser's spool never rolls over) and dropped after the scan.
+Memory stays bounded whatever the clients do. The body is read as a stream and counted, so an
+oversized upload is refused (413) as soon as it passes the limit, whatever its Content-Length
+says; it must arrive within a time limit (408, and the connection is closed), so a body that
+trickles in cannot hold its slot; and it goes to a spool that keeps its first bytes in memory
+and the rest in an unnamed temporary file (deleted when the request ends). Only when a worker
+is free is the body loaded as one ``bytes`` for the scan (``Upload.job``).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from tempfile import SpooledTemporaryFile
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 
@@ -20,6 +25,17 @@ from .problems import ProblemError
 # Room for multipart boundaries, part headers and option fields around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
 FORM_FIELDS = ("format", "avoid", "spoilers", "thorough")
+JSON = "json"
+FORM = "form"
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    """How large a body may be, how much of it stays in memory, and how long it may take."""
+
+    max_bytes: int
+    spool_bytes: int
+    body_seconds: float
 
 
 class ScanText(BaseModel):
@@ -77,29 +93,91 @@ def too_large(limit_bytes: int) -> ProblemError:
     )
 
 
-async def read_scan_request(request: Request, limit_bytes: int) -> ScanJob:
-    """Read and check a scan request; raise ProblemError (400/413/415) when it is not one."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type == "application/json" or media_type.endswith("+json"):
-        body = b"".join([chunk async for chunk in _limited(request, limit_bytes)])
-        return _job_from_json(body)
-    if media_type == "multipart/form-data":
-        return await _job_from_form(request, limit_bytes)
-    raise ProblemError(
-        415,
-        "unsupported-media-type",
-        "send the story as multipart/form-data with a 'file' part, "
-        'or as application/json {"text": "..."}',
+def too_slow(seconds: float) -> ProblemError:
+    """The 408 problem for a body that did not arrive in time; the connection is closed."""
+    return ProblemError(
+        408,
+        "body-timeout",
+        f"the upload did not arrive within this server's limit of {seconds:g} s; "
+        "send it again on a faster connection or start the server with a larger --body-timeout-seconds",
+        headers={"Connection": "close"},
     )
 
 
-async def _limited(request: Request, limit_bytes: int) -> AsyncIterator[bytes]:
-    """The request body, refused with 413 as soon as it passes ``limit_bytes``."""
+def media_kind(request: Request, limit_bytes: int) -> str:
+    """``JSON`` or ``FORM`` from the headers alone; raise 415, or 413 when Content-Length is
+    over the limit (both before a byte of the body is read)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type == "application/json" or media_type.endswith("+json"):
+        kind = JSON
+    elif media_type == "multipart/form-data":
+        kind = FORM
+    else:
+        raise ProblemError(
+            415,
+            "unsupported-media-type",
+            "send the story as multipart/form-data with a 'file' part, "
+            'or as application/json {"text": "..."}',
+        )
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit_bytes:
+    overhead = MULTIPART_OVERHEAD if kind == FORM else 0
+    if declared.isdigit() and int(declared) > limit_bytes + overhead:
         raise too_large(limit_bytes)
+    return kind
+
+
+@dataclass(slots=True)
+class Upload:
+    """A request whose body has arrived and waits in its spool for a free worker."""
+
+    kind: str
+    body: UploadFile
+    options: dict[str, object] = field(default_factory=dict)
+
+    async def job(self) -> ScanJob:
+        """The scan job, loading the body into memory; raise 400/413 if it is not valid."""
+        await self.body.seek(0)
+        data = await self.body.read()
+        if self.kind == JSON:
+            return _job_from_json(data)
+        return ScanJob(data, self.options)
+
+    async def close(self) -> None:
+        """Drop the spool (and its temporary file, if it had one)."""
+        await self.body.close()
+
+
+async def receive_upload(request: Request, kind: str, limits: UploadLimits) -> Upload:
+    """Read the body of a scan request into a spool within ``limits``; raise ProblemError
+    (400/408/413) when it is not a scan request, is too large or too slow."""
+    deadline = asyncio.get_running_loop().time() + limits.body_seconds
+    if kind == JSON:
+        spool = UploadFile(SpooledTemporaryFile(max_size=limits.spool_bytes))
+        try:
+            async for chunk in _limited(request, limits.max_bytes, deadline, limits.body_seconds):
+                await spool.write(chunk)
+        except BaseException:
+            await spool.close()
+            raise
+        return Upload(JSON, spool)
+    return await _upload_from_form(request, limits, deadline)
+
+
+async def _limited(
+    request: Request, limit_bytes: int, deadline: float, seconds: float
+) -> AsyncIterator[bytes]:
+    """The request body, refused with 413 as soon as it passes ``limit_bytes`` and with 408
+    when it is not complete by ``deadline`` (event-loop time)."""
     total = 0
-    async for chunk in request.stream():
+    chunks = request.stream().__aiter__()
+    while True:
+        try:
+            async with asyncio.timeout_at(deadline):
+                chunk = await anext(chunks)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise too_slow(seconds) from None
         total += len(chunk)
         if total > limit_bytes:
             raise too_large(limit_bytes)
@@ -126,25 +204,49 @@ def _job_from_json(body: bytes) -> ScanJob:
     return ScanJob(payload.text.encode("utf-8"), options)
 
 
-class _InMemoryParser(MultiPartParser):
-    """Starlette's multipart parser with a spool that never rolls over to a temporary file."""
+class _SpoolingParser(MultiPartParser):
+    """Starlette's multipart parser reading a limited, timed body into a bounded spool."""
 
-    def __init__(self, request: Request, limit_bytes: int) -> None:
+    def __init__(self, request: Request, limits: UploadLimits, deadline: float) -> None:
         super().__init__(
             request.headers,
-            _limited(request, limit_bytes + MULTIPART_OVERHEAD),
+            _limited(request, limits.max_bytes + MULTIPART_OVERHEAD, deadline, limits.body_seconds),
             max_files=1,
             max_fields=16,
             max_part_size=64 * 1024,
         )
-        self.spool_max_size = limit_bytes + MULTIPART_OVERHEAD + 1
+        self.spool_max_size = limits.spool_bytes
 
 
-async def _job_from_form(request: Request, limit_bytes: int) -> ScanJob:
+async def _upload_from_form(request: Request, limits: UploadLimits, deadline: float) -> Upload:
+    parser = _SpoolingParser(request, limits, deadline)
     try:
-        form = await _InMemoryParser(request, limit_bytes).parse()
+        form = await parser.parse()
     except MultiPartException as error:
         raise ProblemError(400, "invalid-request", f"invalid upload: {error.message}") from None
+    except BaseException:
+        for spool in parser._files_to_close_on_error:  # Starlette closes them only on its own errors
+            spool.close()
+        raise
+    try:
+        upload = _checked_file(form, limits.max_bytes)
+        avoid = ",".join(str(value) for value in form.getlist("avoid"))
+        options: dict[str, object] = {
+            "name": upload.filename or None,
+            "format": _text_field(form.get("format")),
+            "avoid": [part.strip() for part in avoid.split(",") if part.strip()] or None,
+            "spoilers": _bool_field("spoilers", form.get("spoilers")),
+            "thorough": _bool_field("thorough", form.get("thorough")),
+        }
+    except BaseException:
+        await form.close()
+        raise
+    return Upload(FORM, upload, options)
+
+
+def _checked_file(form: FormData, limit_bytes: int) -> UploadFile:
+    """The one file part of ``form``; raise 400 for a missing file or unknown fields, 413 when
+    the file alone is over the limit."""
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise ProblemError(
@@ -157,19 +259,9 @@ async def _job_from_form(request: Request, limit_bytes: int) -> ScanJob:
             "invalid-request",
             f"invalid upload: unknown field '{unknown[0]}' (use: file, {', '.join(FORM_FIELDS)})",
         )
-    data = await upload.read()
-    await upload.close()
-    if len(data) > limit_bytes:
+    if (upload.size or 0) > limit_bytes:
         raise too_large(limit_bytes)
-    avoid = ",".join(str(value) for value in form.getlist("avoid"))
-    options: dict[str, object] = {
-        "name": upload.filename or None,
-        "format": _text_field(form.get("format")),
-        "avoid": [part.strip() for part in avoid.split(",") if part.strip()] or None,
-        "spoilers": _bool_field("spoilers", form.get("spoilers")),
-        "thorough": _bool_field("thorough", form.get("thorough")),
-    }
-    return ScanJob(data, options)
+    return upload
 
 
 def _text_field(value: object) -> str | None:

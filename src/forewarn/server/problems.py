@@ -1,11 +1,14 @@
 """Errors as RFC 9457 problem details (``application/problem+json``).
 
 ``detail`` carries the same one-line message the CLI prints for the same error, so a tool
-can show it to a reader as it is.
+can show it to a reader as it is. It stays one line whatever the input: control characters
+in anything it echoes (a file name with a newline, an escape sequence) are written as escapes.
 """
 
 from __future__ import annotations
 
+import logging
+import unicodedata
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -13,11 +16,29 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 
 from ..errors import InputError, UsageError
 
+log = logging.getLogger("forewarn.server")
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "urn:forewarn:problem:"
+# Invisible characters that reorder text (bidirectional overrides and isolates).
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters, line separators and bidi overrides escaped
+    (``\\n``, ``\\x1b``, ``\\u202e``), so it prints as one inert line."""
+    return "".join(_escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    if char in BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Zl", "Zp"}:
+        return char.encode("unicode_escape").decode("ascii")
+    return char
 
 
 class Problem(BaseModel):
@@ -61,7 +82,7 @@ def problem_response(
         type=PROBLEM_BASE + kind if kind else "about:blank",
         title=HTTPStatus(status).phrase,
         status=status,
-        detail=detail,
+        detail=one_line(detail),
     )
     return JSONResponse(
         body.model_dump(),
@@ -110,6 +131,11 @@ async def _on_validation_error(_: Request, error: Exception) -> JSONResponse:
     return problem_response(400, detail, kind="invalid-request")
 
 
+async def _on_client_gone(_: Request, error: Exception) -> Response:
+    log.info("a client disconnected before its upload was complete; nothing was scanned")
+    return Response(status_code=400)  # never delivered: the client is gone
+
+
 async def _on_unexpected(_: Request, error: Exception) -> JSONResponse:
     return problem_response(
         500,
@@ -125,4 +151,5 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(UsageError, _on_usage_error)
     app.add_exception_handler(HTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(ClientDisconnect, _on_client_gone)
     app.add_exception_handler(Exception, _on_unexpected)
