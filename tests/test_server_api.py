@@ -32,7 +32,8 @@ from forewarn.report import (
     WorkInfo,
 )
 from forewarn.server import Settings, create_app
-from forewarn.server.problems import PROBLEM_MEDIA_TYPE
+from forewarn.server.hosts import allowed_host_names, host_name
+from forewarn.server.problems import PROBLEM_MEDIA_TYPE, one_line
 from forewarn.taxonomy import category_ids
 
 SECRET = "Marigold-7731 wandered the lane"  # a marker that must never reach a log or an error
@@ -414,3 +415,43 @@ def test_real_scan_input_error_has_the_cli_wording(real_client):
     with pytest.raises(InputError) as raised:
         forewarn.scan(b"PK\x03\x04junk", name="bad.epub")
     assert problem["detail"] == str(raised.value)
+
+
+# ---- Host names and one-line details (the live server is tested in test_server_live.py) ---------
+
+def test_allowed_host_names_follow_the_bind_address():
+    assert allowed_host_names("127.0.0.1", ()) == {"localhost", "127.0.0.1", "::1"}
+    assert allowed_host_names("::1", ["Books.LAN."]) == {"localhost", "127.0.0.1", "::1", "books.lan"}
+    assert allowed_host_names("127.0.0.1", ["*"]) is None
+    assert allowed_host_names("0.0.0.0", ()) is None  # beyond loopback: any name unless some are given
+    assert allowed_host_names("192.168.1.5", ["books.lan"]) == {
+        "localhost", "127.0.0.1", "::1", "192.168.1.5", "books.lan"}
+
+
+@pytest.mark.parametrize(("header", "name"), [
+    ("localhost:8000", "localhost"), ("[::1]:8000", "::1"), ("[::1]", "::1"),
+    ("EXAMPLE.org.", "example.org"), ("", ""), ("::1", "::1"),
+])
+def test_host_name_drops_port_brackets_and_final_dot(header, name):
+    assert host_name(header) == name
+
+
+def test_allow_hosts_setting_answers_those_names_too():
+    settings = Settings(max_concurrent=1, allow_hosts=("forewarn.lan",))
+    app = create_app(settings, scanner=SCANNER)
+    with TestClient(app, base_url="http://forewarn.lan:8000") as allowed:
+        assert allowed.get("/healthz").status_code == 200
+        refused = allowed.get("/healthz", headers={"host": "evil.example"})
+    problem = assert_problem(refused, 400, "host-not-allowed")
+    assert "forewarn.lan" in problem["detail"]
+
+
+def test_one_line_escapes_controls_and_keeps_the_rest():
+    assert one_line("a\nb\r\tc\x1b]52;c;x\x07 \u2028\u202e") == "a\\nb\\r\\tc\\x1b]52;c;x\\x07 \\u2028\\u202e"
+    assert one_line("Café – “quoted” 🙂") == "Café – “quoted” 🙂"
+
+
+def test_problem_detail_is_one_line_whatever_the_message(ready):
+    name = "two\nlines\x1b[2J.txt"
+    problem = assert_problem(ready.post("/v1/scan", json={"text": " ", "name": name}), 422, "input-error")
+    assert problem["detail"].startswith("two\\nlines\\x1b[2J.txt ")
