@@ -1,13 +1,23 @@
-"""Load benchmark of ``forewarn serve`` on loopback: many concurrent clients, mixed story sizes.
+"""Load benchmark of ``forewarn serve`` on loopback.
 
-Starts the server in a subprocess (or uses ``--url``), runs ``--clients`` clients for
-``--seconds``, each sending scans back to back (JSON text and file uploads, small to large)
-and honouring Retry-After on 503. Reports throughput, p50/p99 latency of answered scans, how
-overload was answered, errors (anything but 200/503, or no answer), and the server's memory
-(RSS of the server and its worker processes, sampled every second).
+Two scenarios, each starting the server in a subprocess (or using ``--url``):
+
+``mixed`` (the default): ``--clients`` clients for ``--seconds``, each sending scans back to back
+(JSON text and file uploads, small to large) and honouring Retry-After on 503. Reports
+throughput, p50/p99 latency of answered scans, how overload was answered, errors (anything
+but 200/503, or no answer), and the memory of the server and its workers (sampled every second).
+
+``uploads``: ``--uploaders`` clients at once, each sending near-limit files (``--upload-mb``,
+random bytes named ``.txt``, which a worker reads in full and refuses as binary: 422) back to
+back, with one request in ten a small real story (200), honouring Retry-After on 503; plus
+``--slow`` clients whose bodies trickle in (a few bytes a second), which must be cut (408) or
+refused before their body (503). Reports the main server process's memory (RSS before, peak,
+after; the workers are not counted: they hold one scan each), p50/p99 latency per answer, and
+errors (no answer, or a status other than 200/408/422/503).
 
     python benchmarks/load.py --clients 50 --seconds 60
     python benchmarks/load.py --books ../shared/data/books/texts   # real novels as the large texts
+    python benchmarks/load.py --scenario uploads --uploaders 100 --slow 20 --seconds 60
 
 Linux only (memory is read from /proc).
 """
@@ -163,10 +173,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, *extra: str) -> subprocess.Popen:
     """``forewarn serve`` in a subprocess, once its /healthz answers."""
     command = [sys.executable, "-c", "from forewarn.cli import main; main()", "serve",
-               "--port", str(port), "--max-concurrent", str(workers), "--no-access-log"]
+               "--port", str(port), "--max-concurrent", str(workers), "--no-access-log", *extra]
     process = subprocess.Popen(command, start_new_session=True)
     deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
@@ -189,6 +199,139 @@ def load_stories(books: Path | None, rng: random.Random) -> list[tuple[str, str]
     return stories
 
 
+# ---- the uploads scenario ----------------------------------------------------------------------
+
+def process_memory_mb(pid: int) -> tuple[float, float]:
+    """(RSS now, RSS high-water mark) of one process, in MB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in {"VmRSS", "VmHWM"}:
+            values[key] = int(rest.split()[0]) / 1024
+    return values["VmRSS"], values["VmHWM"]
+
+
+@dataclass
+class UploadStats:
+    """What the uploaders and slow clients saw, latencies by answer."""
+
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    main_rss_mb: list[float] = field(default_factory=list)
+
+    def record(self, key: str, seconds: float) -> None:
+        self.latencies.setdefault(key, []).append(seconds)
+
+
+ANSWERED = {"200", "408", "422", "503"}
+
+
+async def uploader(http: httpx.AsyncClient, big: bytes, small: bytes, stop: float,
+                   stats: UploadStats, rng: random.Random) -> None:
+    """Upload near-limit files (one in ten a small story) until ``stop``; wait on 503."""
+    while time.monotonic() < stop:
+        name, data = ("small.txt", small) if rng.random() < 0.1 else ("near-limit.txt", big)
+        started = time.monotonic()
+        try:
+            response = await http.post("/v1/scan", files={"file": (name, data)})
+        except httpx.HTTPError as error:
+            stats.record("no answer", time.monotonic() - started)
+            stats.errors.append(f"{type(error).__name__}: {error}"[:120])
+            await asyncio.sleep(1)
+            continue
+        key = str(response.status_code)
+        stats.record(key, time.monotonic() - started)
+        if key not in ANSWERED:
+            stats.errors.append(f"{key}: {response.text[:120]}")
+        if key == "503":
+            await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+
+
+async def slow_body(host: str, port: int, length: int, stop: float, stats: UploadStats) -> None:
+    """Open uploads whose body trickles in (16 bytes a second) until the server answers."""
+    head = (f"POST /v1/scan HTTP/1.1\r\nHost: {host}:{port}\r\ncontent-type: application/json\r\n"
+            f"content-length: {length}\r\n\r\n").encode()
+    while time.monotonic() < stop:
+        started = time.monotonic()
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            writer.write(head + b'{"text": "')
+            answer = asyncio.ensure_future(reader.read(4096))
+            while not answer.done() and time.monotonic() - started < 600:
+                writer.write(b"slowly, slowly. ")
+                await asyncio.wait([answer], timeout=1)
+            status = answer.result().split(b" ", 2)[1].decode() if answer.done() and answer.result() else "no answer"
+        except (OSError, IndexError) as error:
+            status = "no answer"
+            stats.errors.append(f"slow body: {type(error).__name__}")
+        finally:
+            writer.close()
+        stats.record(f"slow {status}", time.monotonic() - started)
+        if status not in {"408", "503"}:
+            stats.errors.append(f"slow body answered {status}")
+        await asyncio.sleep(1)
+
+
+async def sample_main_memory(pid: int, stop: float, stats: UploadStats) -> None:
+    """Record the main server process's RSS twice a second."""
+    while time.monotonic() < stop:
+        stats.main_rss_mb.append(process_memory_mb(pid)[0])
+        await asyncio.sleep(0.5)
+
+
+async def run_uploads(url: str, server_pid: int, uploaders: int, slow: int, seconds: float,
+                      upload_bytes: int) -> UploadStats:
+    """Run the uploaders and slow clients against ``url`` and collect their stats."""
+    stats = UploadStats()
+    stop = time.monotonic() + seconds
+    big = os.urandom(upload_bytes)
+    small = synthetic_story(300, 1).encode()
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    limits = httpx.Limits(max_connections=uploaders, max_keepalive_connections=uploaders)
+    async with httpx.AsyncClient(base_url=url, timeout=300, limits=limits) as http:
+        tasks = [uploader(http, big, small, stop, stats, random.Random(i)) for i in range(uploaders)]
+        tasks += [slow_body(host, int(port), upload_bytes, stop, stats) for _ in range(slow)]
+        tasks.append(sample_main_memory(server_pid, stop, stats))
+        await asyncio.gather(*tasks)
+    return stats
+
+
+def uploads_main(args: argparse.Namespace) -> dict:
+    """The uploads scenario: start the server, measure, stop it; the summary."""
+    port = free_port()
+    server = start_server(port, args.workers, "--max-upload-mb", str(args.max_upload_mb))
+    try:
+        time.sleep(2)
+        rss_before, _ = process_memory_mb(server.pid)
+        started = time.monotonic()
+        stats = asyncio.run(run_uploads(f"http://127.0.0.1:{port}", server.pid, args.uploaders,
+                                        args.slow, args.seconds, int(args.upload_mb * 1024 * 1024)))
+        wall = time.monotonic() - started
+        time.sleep(2)
+        rss_after, rss_peak = process_memory_mb(server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(30)
+    return {
+        "scenario": "uploads",
+        "uploaders": args.uploaders,
+        "slow_clients": args.slow,
+        "upload_mb": args.upload_mb,
+        "max_upload_mb": args.max_upload_mb,
+        "workers": args.workers,
+        "seconds": round(wall, 1),
+        "answers": {key: len(values) for key, values in sorted(stats.latencies.items())},
+        "latency_p50_p99_s": {
+            key: [round(percentile(values, 50), 3), round(percentile(values, 99), 3)]
+            for key, values in sorted(stats.latencies.items())
+        },
+        "errors": len(stats.errors),
+        "error_samples": sorted(set(stats.errors))[:5],
+        "main_rss_mb_before_peak_after": [round(rss_before, 1), round(rss_peak, 1), round(rss_after, 1)],
+        "main_rss_mb_sampled_max": round(max(stats.main_rss_mb), 1) if stats.main_rss_mb else None,
+    }
+
+
 def main() -> None:
     """Parse arguments, run the benchmark and print (and save) the summary."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -198,7 +341,18 @@ def main() -> None:
     parser.add_argument("--url", help="use a running server instead of starting one")
     parser.add_argument("--books", type=Path, help="a folder of .txt books to add as large stories")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "out")
+    parser.add_argument("--scenario", choices=("mixed", "uploads"), default="mixed")
+    parser.add_argument("--uploaders", type=int, default=100, help="uploads scenario: clients at once")
+    parser.add_argument("--slow", type=int, default=20, help="uploads scenario: clients trickling a body")
+    parser.add_argument("--upload-mb", type=float, default=19.5, help="uploads scenario: size of each file")
+    parser.add_argument("--max-upload-mb", type=float, default=20, help="uploads scenario: the server's limit")
     args = parser.parse_args()
+    if args.scenario == "uploads":
+        summary = uploads_main(args)
+        print(json.dumps(summary, indent=2))
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / f"load-uploads-{int(time.time())}.json").write_text(json.dumps(summary, indent=2))
+        return
 
     stories = load_stories(args.books, random.Random(0))
     server = None

@@ -1,6 +1,6 @@
 """A real ``forewarn serve`` on loopback, in a subprocess, driven over raw sockets and httpx.
 
-One server (the real pipeline, one worker, two upload slots, a 2 s body limit, a 1 KB memory
+One server (the real pipeline, one worker, two upload slots, a 4 s body limit, a 1 KB memory
 spool, ``--open`` with a stand-in browser) is started for the module; the tests check what the
 issue found broken: announcing before ready, unbounded and untimed bodies, tracebacks on
 disconnect, any Host accepted, multi-line errors.
@@ -15,6 +15,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -22,7 +24,7 @@ import pytest
 
 import forewarn
 
-BODY_SECONDS = 2
+BODY_SECONDS = 4
 UPLOAD_SLOTS = 2
 GUARD_SECONDS = 60  # a socket read that waits longer than this means the server never answered
 STORY = (
@@ -142,25 +144,41 @@ def test_slow_body_is_cut_with_408_and_the_connection_closed(server):
     server.wait_for(lambda: server.health()["uploads"] == 0, "the upload slot to be given back")
 
 
-def test_upload_beyond_the_slots_gets_503_before_its_body_is_sent(server):
+@contextmanager
+def slots_held(server: LiveServer) -> Iterator[None]:
+    """Every upload slot taken by a slow upload for the length of the block."""
     holders = [slow_upload(server.port) for _ in range(UPLOAD_SLOTS)]
     try:
-        server.wait_for(lambda: server.health()["uploads"] == UPLOAD_SLOTS, "both slots to be taken")
-        late = raw_request(
-            server.port,
-            f"POST /v1/scan HTTP/1.1\nHost: 127.0.0.1:{server.port}\n"
-            "content-type: application/json\ncontent-length: 1500000\n",
-        )  # headers only: the answer must come without the body
-        answer = read_until_closed(late)
-        late.close()
-        head = answer.split(b"\r\n\r\n", 1)[0].lower()
-        assert head.startswith(b"http/1.1 503 ")
-        assert b"retry-after: 2" in head and b"connection: close" in head
-        assert b"upload slots are taken" in answer
+        server.wait_for(lambda: server.health()["uploads"] == UPLOAD_SLOTS, "every slot to be taken")
+        yield
     finally:
         for sock in holders:
             sock.close()
-    server.wait_for(lambda: server.health()["uploads"] == 0, "the slots to be given back")
+        server.wait_for(lambda: server.health()["uploads"] == 0, "the slots to be given back")
+
+
+@pytest.mark.parametrize("expect", ["", "expect: 100-continue\n"])
+def test_upload_beyond_the_slots_gets_503_before_its_body_is_sent(server, expect):
+    with slots_held(server):
+        late = raw_request(
+            server.port,
+            f"POST /v1/scan HTTP/1.1\nHost: 127.0.0.1:{server.port}\n{expect}"
+            "content-type: application/json\ncontent-length: 1500000\n",
+        )  # headers only: the answer must come without the body
+        answer = read_until_closed(late)  # and the connection closed within the body limit
+        late.close()
+    head = answer.split(b"\r\n\r\n", 1)[0].lower()
+    assert head.startswith(b"http/1.1 503 "), answer[:200]
+    assert b"retry-after: 2" in head and b"connection: close" in head
+    assert b"upload slots are taken" in answer
+
+
+def test_upload_beyond_the_slots_sent_whole_still_gets_its_503(server):
+    with slots_held(server):  # httpx sends the whole body before it reads: no reset may lose the answer
+        response = httpx.post(server.url + "v1/scan", files={"file": ("a.txt", b"x" * 1_500_000)},
+                              timeout=GUARD_SECONDS)
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
 
 
 def test_upload_larger_than_the_memory_spool_scans_like_the_library(server):

@@ -144,17 +144,17 @@ def create_app(settings: Settings | None = None, *, scanner: str = DEFAULT_SCANN
     app.state.settings = settings
     app.add_middleware(HostCheck, allowed=allowed_host_names(settings.host, settings.allow_hosts))
     app.add_middleware(SecurityHeaders)
-    install_problem_handlers(app)
+    install_problem_handlers(app, settings.body_timeout_seconds)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    def busy(reason: str) -> ProblemError:
+    def busy(reason: str, *, unread: bool = False) -> ProblemError:
         seconds = settings.retry_after_seconds
         return ProblemError(
             503,
             "busy",
             f"{reason}; try again in {seconds} s",
-            # The body is not read: close the connection rather than drain it.
-            headers={"Retry-After": str(seconds), "Connection": "close"},
+            headers={"Retry-After": str(seconds)},
+            body_unread=unread,
         )
 
     @app.get("/", include_in_schema=False)
@@ -220,7 +220,7 @@ def create_app(settings: Settings | None = None, *, scanner: str = DEFAULT_SCANN
                 finally:
                     await upload.close()
         except SlotsFull:
-            raise busy(f"all {settings.upload_slots} upload slots are taken") from None
+            raise busy(f"all {settings.upload_slots} upload slots are taken", unread=True) from None
         return Response(
             report_json, media_type="application/json", headers={"Cache-Control": "no-store"}
         )

@@ -90,6 +90,7 @@ def too_large(limit_bytes: int) -> ProblemError:
         "too-large",
         f"the upload is larger than this server's limit of {megabytes:g} MB; "
         "send a smaller file or start the server with a larger --max-upload-mb",
+        body_unread=True,
     )
 
 
@@ -118,6 +119,7 @@ def media_kind(request: Request, limit_bytes: int) -> str:
             "unsupported-media-type",
             "send the story as multipart/form-data with a 'file' part, "
             'or as application/json {"text": "..."}',
+            body_unread=True,
         )
     declared = request.headers.get("content-length", "")
     overhead = MULTIPART_OVERHEAD if kind == FORM else 0

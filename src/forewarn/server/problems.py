@@ -7,6 +7,7 @@ in anything it echoes (a file name with a newline, an escape sequence) are writt
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import unicodedata
 from http import HTTPStatus
@@ -15,9 +16,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from ..errors import InputError, UsageError
 
@@ -53,7 +56,11 @@ class Problem(BaseModel):
 
 
 class ProblemError(Exception):
-    """Raised by the API to answer with a problem; ``kind`` becomes ``urn:forewarn:problem:<kind>``."""
+    """Raised by the API to answer with a problem; ``kind`` becomes ``urn:forewarn:problem:<kind>``.
+
+    ``body_unread``: raised before the request body was read (or all of it); the answer is
+    sent at once and the connection closed once the body has passed (see ``AnswerThenClose``).
+    """
 
     def __init__(
         self,
@@ -62,12 +69,43 @@ class ProblemError(Exception):
         detail: str,
         *,
         headers: dict[str, str] | None = None,
+        body_unread: bool = False,
     ) -> None:
         super().__init__(detail)
         self.status = status
         self.kind = kind
         self.detail = detail
         self.headers = headers or {}
+        self.body_unread = body_unread
+
+
+class AnswerThenClose:
+    """Send ``response`` at once, before the request body is read; then drop the body as it
+    arrives (never stored) until it ends or ``seconds`` pass, and close the connection.
+
+    Closing at once would make the kernel reset the connection while the client is still
+    sending its body, and most clients (httpx, browsers) would lose the answer; keeping the
+    connection open instead would let a client that trickles its body hold it for good.
+    A client that asked ``Expect: 100-continue`` sends no body: the connection closes at once.
+    """
+
+    def __init__(self, response: Response, seconds: float) -> None:
+        self.response = response
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.response.headers["connection"] = "close"
+        await send({"type": "http.response.start", "status": self.response.status_code,
+                    "headers": self.response.raw_headers})
+        await send({"type": "http.response.body", "body": self.response.body, "more_body": True})
+        if Headers(scope=scope).get("expect", "").lower() != "100-continue":
+            try:
+                async with asyncio.timeout(self.seconds):
+                    while (await receive()).get("more_body", False):
+                        pass
+            except TimeoutError:
+                pass
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 def problem_response(
@@ -104,9 +142,13 @@ def problem_responses(*statuses: int) -> dict[int | str, dict]:
     }
 
 
-async def _on_problem(_: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, ProblemError)
-    return problem_response(error.status, error.detail, kind=error.kind, headers=error.headers)
+def _problem_handler(drain_seconds: float):
+    async def on_problem(_: Request, error: Exception) -> JSONResponse | AnswerThenClose:
+        assert isinstance(error, ProblemError)
+        response = problem_response(error.status, error.detail, kind=error.kind, headers=error.headers)
+        return AnswerThenClose(response, drain_seconds) if error.body_unread else response
+
+    return on_problem
 
 
 async def _on_input_error(_: Request, error: Exception) -> JSONResponse:
@@ -144,9 +186,10 @@ async def _on_unexpected(_: Request, error: Exception) -> JSONResponse:
     )
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Answer every error the app raises with problem+json."""
-    app.add_exception_handler(ProblemError, _on_problem)
+def install_problem_handlers(app: FastAPI, drain_seconds: float) -> None:
+    """Answer every error the app raises with problem+json; a problem raised before the body
+    was read waits at most ``drain_seconds`` for that body before closing the connection."""
+    app.add_exception_handler(ProblemError, _problem_handler(drain_seconds))
     app.add_exception_handler(InputError, _on_input_error)
     app.add_exception_handler(UsageError, _on_usage_error)
     app.add_exception_handler(HTTPException, _on_http_error)
