@@ -107,13 +107,21 @@ def read_until_closed(sock: socket.socket) -> bytes:
     return received
 
 
-def slow_upload(port: int, length: int = 100_000) -> socket.socket:
-    """A JSON upload that announces ``length`` bytes and sends only its first few."""
+BEGINNINGS = {  # the first bytes of an upload, by content type
+    "application/json": b'{"text": "Once',
+    "multipart/form-data; boundary=xyz": (
+        b'--xyz\r\ncontent-disposition: form-data; name="file"; filename="a.txt"\r\n\r\nOnce'
+    ),
+}
+
+
+def slow_upload(port: int, content_type: str = "application/json", length: int = 100_000) -> socket.socket:
+    """An upload that announces ``length`` bytes and sends only its first few."""
     return raw_request(
         port,
-        f"POST /v1/scan HTTP/1.1\nHost: 127.0.0.1:{port}\ncontent-type: application/json\n"
+        f"POST /v1/scan HTTP/1.1\nHost: 127.0.0.1:{port}\ncontent-type: {content_type}\n"
         f"content-length: {length}\n",
-        b'{"text": "Once',
+        BEGINNINGS[content_type],
     )
 
 
@@ -135,8 +143,9 @@ def test_open_starts_the_browser_on_the_page_once_ready(server):
 
 # ---- bodies: admitted before read, timed, spooled -------------------------------------------
 
-def test_slow_body_is_cut_with_408_and_the_connection_closed(server):
-    sock = slow_upload(server.port)
+@pytest.mark.parametrize("content_type", BEGINNINGS)
+def test_slow_body_is_cut_with_408_and_the_connection_closed(server, content_type):
+    sock = slow_upload(server.port, content_type)
     answer = read_until_closed(sock)  # returns only because the server closes the connection
     sock.close()
     assert answer.startswith(b"HTTP/1.1 408 ")
@@ -197,9 +206,10 @@ def test_oversized_upload_is_refused_by_the_real_server(server):
     assert response.json()["type"] == "urn:forewarn:problem:too-large"
 
 
-def test_client_leaving_mid_upload_logs_one_line_and_no_traceback(server):
+@pytest.mark.parametrize("content_type", BEGINNINGS)
+def test_client_leaving_mid_upload_logs_one_line_and_no_traceback(server, content_type):
     before = len(server.lines)
-    sock = slow_upload(server.port)
+    sock = slow_upload(server.port, content_type)
     server.wait_for(lambda: server.health()["uploads"] == 1, "the upload to be admitted")
     sock.close()
     server.wait_for(lambda: server.health()["uploads"] == 0, "the slot to be given back")
