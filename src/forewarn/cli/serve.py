@@ -54,8 +54,7 @@ def serve(
 ) -> None:
     """Serve the API and a web page: drop a story in a browser and see what is in it.
 
-    Texts are never stored or logged. "serving on" is printed once the server accepts
-    connections.
+    Texts are never stored or logged. "serving on" is printed once connections are accepted.
     """
     from ..server import Settings
     from ..server.hosts import is_loopback
