@@ -10,7 +10,8 @@ import typer
 from ..errors import UsageError
 from ._app import app
 
-WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}
+# A server bound to every address is reached from this machine at loopback.
+WILDCARD_HOSTS = {"0.0.0.0": "127.0.0.1", "::": "::1"}
 
 
 @app.command()
