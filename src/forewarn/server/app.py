@@ -142,7 +142,11 @@ def create_app(settings: Settings | None = None, *, scanner: str = DEFAULT_SCANN
     )
     app.state.pool = pool
     app.state.settings = settings
-    app.add_middleware(HostCheck, allowed=allowed_host_names(settings.host, settings.allow_hosts))
+    app.add_middleware(
+        HostCheck,
+        allowed=allowed_host_names(settings.host, settings.allow_hosts),
+        drain_seconds=settings.body_timeout_seconds,
+    )
     app.add_middleware(SecurityHeaders)
     install_problem_handlers(app, settings.body_timeout_seconds)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

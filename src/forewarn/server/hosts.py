@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .problems import problem_response
+from .problems import AnswerThenClose, problem_response
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 ANY_HOST = "*"
@@ -59,11 +59,14 @@ def host_name(header: str) -> str:
 
 
 class HostCheck:
-    """ASGI middleware answering 400 (problem+json) to a request for a host name not allowed."""
+    """ASGI middleware answering 400 (problem+json) to a request for a host name not allowed,
+    before its body is read (the connection is closed once the body has passed, or after
+    ``drain_seconds``)."""
 
-    def __init__(self, app: ASGIApp, allowed: frozenset[str] | None) -> None:
+    def __init__(self, app: ASGIApp, allowed: frozenset[str] | None, drain_seconds: float) -> None:
         self.app = app
         self.allowed = allowed
+        self.drain_seconds = drain_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.allowed is None or scope["type"] not in {"http", "websocket"}:
@@ -73,12 +76,14 @@ class HostCheck:
         if name in self.allowed:
             await self.app(scope, receive, send)
             return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
         shown = ", ".join(f"[{n}]" if ":" in n else n for n in sorted(self.allowed))
         response = problem_response(
             400,
             f"this server does not answer to the host name {name!r} (it answers: {shown}); "
             "start it with --allow-host NAME to add one",
             kind="host-not-allowed",
-            headers={"Connection": "close"},
         )
-        await response(scope, receive, send)
+        await AnswerThenClose(response, self.drain_seconds)(scope, receive, send)
