@@ -1,6 +1,6 @@
 """A real ``forewarn serve`` on loopback, in a subprocess, driven over raw sockets and httpx.
 
-One server (the real pipeline, one worker, two upload slots, a 4 s body limit, a 1 KB memory
+One server (the real pipeline, one worker, two upload slots, a 6 s body limit, a 1 KB memory
 spool, ``--open`` with a stand-in browser) is started for the module; the tests check what the
 issue found broken: announcing before ready, unbounded and untimed bodies, tracebacks on
 disconnect, any Host accepted, multi-line errors.
@@ -24,7 +24,7 @@ import pytest
 
 import forewarn
 
-BODY_SECONDS = 4
+BODY_SECONDS = 6
 UPLOAD_SLOTS = 2
 GUARD_SECONDS = 60  # a socket read that waits longer than this means the server never answered
 STORY = (
