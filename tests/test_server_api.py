@@ -376,6 +376,47 @@ def test_serve_command_refuses_bad_limits_in_one_line():
     assert "max_scan_seconds" in result.output
 
 
+def test_serve_command_passes_flags_and_announces_through_the_ready_callback(monkeypatch):
+    import webbrowser
+
+    import forewarn.server.runner as runner
+
+    seen: dict[str, object] = {}
+    opened = threading.Event()
+
+    def fake_run(settings, on_ready):
+        seen["settings"] = settings
+        on_ready(43210)
+        return True
+
+    def fake_open(url):
+        seen["opened"] = url
+        opened.set()
+        return True
+
+    monkeypatch.setattr(runner, "run", fake_run)
+    monkeypatch.setattr(webbrowser, "open", fake_open)
+    result = CliRunner().invoke(cli_app, [
+        "serve", "--port", "0", "--allow-host", "books.lan", "--allow-host", "tea.lan",
+        "--max-uploads", "3", "--body-timeout-seconds", "5", "--open",
+    ])
+    assert result.exit_code == 0, result.output
+    settings = seen["settings"]
+    assert settings.allow_hosts == ("books.lan", "tea.lan")
+    assert (settings.upload_slots, settings.body_timeout_seconds) == (3, 5.0)
+    assert "serving on http://127.0.0.1:43210/" in result.output
+    assert opened.wait(10) and seen["opened"] == "http://127.0.0.1:43210/"
+
+
+def test_serve_command_that_cannot_start_exits_1(monkeypatch):
+    import forewarn.server.runner as runner
+
+    monkeypatch.setattr(runner, "run", lambda settings, on_ready: False)
+    result = CliRunner().invoke(cli_app, ["serve", "--port", "0"])
+    assert result.exit_code == 1
+    assert "serving on" not in result.output
+
+
 def test_serve_command_help_lists_the_limits():
     import forewarn.cli.serve  # noqa: F401
 
