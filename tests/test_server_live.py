@@ -250,5 +250,5 @@ def test_error_naming_a_file_with_a_newline_stays_one_line(server):
                           json={"text": " ", "name": "evil\nname\x1b[2J\u202e.txt"})
     assert response.status_code == 422
     detail = response.json()["detail"]
-    assert "\n" not in detail and "\x1b" not in detail and "\u202e" not in detail
-    assert detail.startswith("evil\\nname\\x1b[2J\\u202e.txt ")
+    assert not any(char in detail for char in "\n\r\x1b\u202e")
+    assert "name\\x1b[2J\\u202e.txt" in detail  # shown as visible escapes

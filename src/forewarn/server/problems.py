@@ -2,14 +2,14 @@
 
 ``detail`` carries the same one-line message the CLI prints for the same error, so a tool
 can show it to a reader as it is. It stays one line whatever the input: control characters
-in anything it echoes (a file name with a newline, an escape sequence) are written as escapes.
+in anything it echoes (a file name with a newline, an escape sequence) are written as escapes
+(``render.safe.printable``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import unicodedata
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -23,26 +23,12 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from ..errors import InputError, UsageError
+from ..render.safe import printable
 
 log = logging.getLogger("forewarn.server")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "urn:forewarn:problem:"
-# Invisible characters that reorder text (bidirectional overrides and isolates).
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def one_line(text: str) -> str:
-    """``text`` with control characters, line separators and bidi overrides escaped
-    (``\\n``, ``\\x1b``, ``\\u202e``), so it prints as one inert line."""
-    return "".join(_escape(char) for char in text)
-
-
-def _escape(char: str) -> str:
-    if char in BIDI_CONTROLS or unicodedata.category(char) in {"Cc", "Zl", "Zp"}:
-        return char.encode("unicode_escape").decode("ascii")
-    return char
-
 
 class Problem(BaseModel):
     """A problem details object (RFC 9457); extra members may follow."""
@@ -120,7 +106,7 @@ def problem_response(
         type=PROBLEM_BASE + kind if kind else "about:blank",
         title=HTTPStatus(status).phrase,
         status=status,
-        detail=one_line(detail),
+        detail=printable(detail, one_line=True),
     )
     return JSONResponse(
         body.model_dump(),
