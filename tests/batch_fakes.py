@@ -78,10 +78,11 @@ def slow_fake_scan(source, **options) -> Report:
 
 CLI_WITH_FAKE_SCAN = """
 import sys
-import forewarn
+from types import SimpleNamespace
+import forewarn.engine
 import forewarn.cli.library as library_cli
 from tests.batch_fakes import FAKE_FINGERPRINT, slow_fake_scan
-forewarn.scan = slow_fake_scan
+forewarn.engine.shared_engine = lambda *args, **kwargs: SimpleNamespace(scan_source=slow_fake_scan, scan_text=slow_fake_scan)
 library_cli.fingerprint = lambda options: FAKE_FINGERPRINT
 sys.argv[0] = "forewarn"
 from forewarn.cli import main
@@ -136,3 +137,13 @@ def make_calibre_library(root: Path) -> Path:
     db.commit()
     db.close()
     return root
+
+
+def use_fake_engine(monkeypatch) -> None:
+    """Make the worker body's shared engine scan with ``fake_scan`` (for adapters run with ``scan=None``)."""
+    from types import SimpleNamespace
+
+    import forewarn.engine
+
+    fake = SimpleNamespace(scan_source=fake_scan, scan_text=fake_scan)
+    monkeypatch.setattr(forewarn.engine, "shared_engine", lambda *args, **kwargs: fake)

@@ -12,7 +12,7 @@ import pytest
 
 from forewarn.batch.archive import done_ids, run_batch
 from forewarn.errors import InputError, UsageError
-from tests.batch_fakes import fake_scan
+from tests.batch_fakes import fake_scan, use_fake_engine
 
 WORKS = [
     {"id": 1, "text": "A storm over the bay.", "fandom": "Original"},
@@ -140,11 +140,9 @@ def test_dask_engine_fails_the_work_whose_worker_was_killed(tmp_path, monkeypatc
 def test_cli_batch_runs_and_resumes(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    import forewarn
-    import forewarn.cli.batch
     from forewarn.cli._app import app
 
-    monkeypatch.setattr(forewarn, "scan", fake_scan)
+    use_fake_engine(monkeypatch)
     source = _jsonl(tmp_path / "in.jsonl", WORKS)
     command = ["batch", str(source), str(tmp_path / "out"), "--jobs", "0"]
     first = CliRunner().invoke(app, command)

@@ -17,7 +17,7 @@ import pytest
 from forewarn.batch.library import category_counts, default_store, discover, run_library
 from forewarn.batch.scanner import ScanOptions
 from forewarn.batch.store import Store
-from tests.batch_fakes import CLI_WITH_FAKE_SCAN, FAKE_FINGERPRINT, fake_scan
+from tests.batch_fakes import CLI_WITH_FAKE_SCAN, FAKE_FINGERPRINT, fake_scan, use_fake_engine
 
 
 def _library(root: Path) -> Path:
@@ -198,11 +198,10 @@ def cli(monkeypatch):
     """Run `forewarn library` in-process with the fake scan."""
     from typer.testing import CliRunner
 
-    import forewarn
     import forewarn.cli.library as library_cli
     from forewarn.cli._app import app
 
-    monkeypatch.setattr(forewarn, "scan", fake_scan)
+    use_fake_engine(monkeypatch)
     monkeypatch.setattr(library_cli, "fingerprint", lambda options: FAKE_FINGERPRINT)
     return lambda *args: CliRunner().invoke(app, ["library", *args, "--jobs", "0"])
 

@@ -92,6 +92,27 @@ def test_pipe_in_processes_gives_the_same_reports(tmp_path, cues_engine):
     assert pooled == alone
 
 
+def test_pipe_in_processes_runs_the_one_worker_body_and_keeps_order_and_errors(tmp_path, cues_engine, monkeypatch):
+    from forewarn import worker
+
+    good, empty = tmp_path / "good.txt", tmp_path / "empty.txt"
+    good.write_text(STORY, encoding="utf-8")
+    empty.write_text("", encoding="utf-8")
+    calls = []
+
+    def spy(task, items, **kwargs):
+        calls.append(kwargs["setup"])
+        return worker.bounded_map(task, items, **kwargs)
+
+    monkeypatch.setattr(engine_module, "bounded_map", spy)
+    results = list(cues_engine.pipe([good, empty, STORY.encode(), tmp_path / "missing.txt"], n_process=2))
+    assert [type(r).__name__ for r in results] == ["Report", "InputError", "Report", "InputError"]
+    assert results[0].source.path == str(good) and results[2].findings
+    assert calls and calls[0].options.detector_names == ("cues",) and calls[0].scan is None
+    assert "ProcessPoolExecutor" not in (SRC / "engine.py").read_text(encoding="utf-8")
+    assert not any("batch" in module for module, _ in _imports(SRC / "engine.py"))
+
+
 def test_pipe_in_processes_refuses_an_engine_it_cannot_rebuild():
     engine = Forewarn.from_config(detectors=["cues"])
     engine.replace_stage("verdict", lambda state: None)

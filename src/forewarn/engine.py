@@ -19,10 +19,8 @@ import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from itertools import repeat
 from pathlib import Path
 from typing import Literal
 
@@ -49,6 +47,7 @@ from .segment import segment
 from .taxonomy import data_file, load_data_toml
 from .version import __version__
 from .work import Work
+from .worker import Job, Lost, ScanOptions, WorkerSetup, bounded_map, one_line, scan_report
 
 STAGE_NAMES: tuple[str, ...] = ("read", "segment", "detect", "assess", "label", "verdict")
 
@@ -350,46 +349,54 @@ class Forewarn:
         self.last_timings = timings
         return state.report
 
+    def scan_source(self, source: str | os.PathLike[str] | bytes | bytearray, **options) -> Report:
+        """Scan a file: a ``str`` or path names it, ``bytes`` are its content (``options`` as for
+        ``scan_path``/``scan_bytes``, e.g. ``name`` for bytes). What ``pipe`` and the workers scan."""
+        if isinstance(source, (bytes, bytearray)):
+            return self.scan_bytes(source, **options)
+        options.pop("name", None)
+        return self.scan_path(source, **options)
+
     def pipe(self, sources: Iterable[str | os.PathLike[str] | bytes], *, n_process: int = 1,
              **options) -> Iterator[Report | ForewarnError]:
         """Scan many works, yielding each one's Report, or the error it raised, in the order given.
 
         A ``str`` or path is a file, ``bytes`` the file's content. With ``n_process > 1`` the works are
-        scanned in that many processes, each building the same engine once (only for an engine built
-        by ``Forewarn()`` or ``from_config`` with detector names and no replaced stage).
+        scanned in that many processes of the one worker body (``forewarn.worker``), each building
+        the same engine once (only for an engine built by ``Forewarn()`` or ``from_config`` with
+        detector names and no replaced stage).
         """
         if n_process <= 1:
             for source in sources:
-                yield _scan_one(self, source, options)
+                yield _as_result(lambda: self.scan_source(source, **options))
             return
         if self._config is None:
             raise UsageError("pipe(n_process > 1) needs an engine built from names (Forewarn.from_config)")
-        with ProcessPoolExecutor(n_process, initializer=_start_worker, initargs=(self._config,)) as pool:
-            yield from pool.map(_scan_in_worker, sources, repeat(options))
+        names, thorough = self._config
+        setup = WorkerSetup(options=ScanOptions(thorough, names or ()), workers=n_process)
+        jobs = ((index, Job(source, options)) for index, source in enumerate(sources))
+        waiting: dict[int, Report | ForewarnError] = {}
+        next_index = 0
+        for (index, _), result in bounded_map(_pipe_task, jobs, jobs=n_process, setup=setup):
+            waiting[index] = ForewarnError(result.outcome.error or "not scanned") if isinstance(result, Lost) else result
+            while next_index in waiting:
+                yield waiting.pop(next_index)
+                next_index += 1
 
 
-def _scan_one(engine: Forewarn, source: str | os.PathLike[str] | bytes, options: dict) -> Report | ForewarnError:
+def _as_result(scan: Callable[[], Report]) -> Report | ForewarnError:
+    """What ``scan()`` returns, or the error it raised as a ForewarnError (one line)."""
     try:
-        if isinstance(source, (bytes, bytearray)):
-            return engine.scan_bytes(source, **options)
-        return engine.scan_path(source, **options)
+        return scan()
     except ForewarnError as error:
         return error
     except Exception as error:  # noqa: BLE001 - one bad work never stops the others
-        return ForewarnError(f"{type(error).__name__}: {' '.join(str(error).split())}")
+        return ForewarnError(one_line(error))
 
 
-_WORKER_ENGINE: Forewarn | None = None
-
-
-def _start_worker(config: tuple[tuple[str, ...] | None, bool]) -> None:
-    global _WORKER_ENGINE
-    names, thorough = config
-    _WORKER_ENGINE = shared_engine(names, thorough)
-
-
-def _scan_in_worker(source: str | os.PathLike[str] | bytes, options: dict) -> Report | ForewarnError:
-    return _scan_one(_WORKER_ENGINE, source, options)
+def _pipe_task(item: tuple[int, Job]) -> Report | ForewarnError:
+    """Task run in a worker process for ``pipe``: one job's Report or its error."""
+    return _as_result(lambda: scan_report(item[1]))
 
 
 def _resolve_detectors(detectors: Sequence[Detector | str] | None, thorough: bool) -> list[Detector]:

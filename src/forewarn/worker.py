@@ -1,11 +1,12 @@
 """The one worker body: prepare a process once, then scan one job at a time, never raising.
 
 Every pool runs this: the server's pool (``server/pool.py``), library and archive runs on this
-machine (``batch/pool.py``) and Dask workers (``batch/dask_plugin.py``). :func:`initialise` runs
-once per worker process; the scan engine is built once per process and reused (``forewarn.scan``
-keeps one per choice of detectors); :func:`scan_one` scans one job and
-returns an :class:`Outcome`: the report, or a failure with its kind and a one-line reason.
-Killing a worker that runs too long, or noticing one the system killed, is the pool's job.
+machine (``batch/pool.py``), ``Forewarn.pipe(n_process>1)`` and Dask workers
+(``batch/dask_plugin.py``). :func:`initialise` runs once per worker process; the scan engine is
+built once per process and reused (``engine.shared_engine``, one per choice of detectors);
+:func:`scan_one` scans one job and returns an :class:`Outcome`: the report, or a failure with its
+kind and a one-line reason. :func:`bounded_map` is the local pebble pool that runs a task over many
+items on prepared workers, a few at a time, killing a task past its time limit.
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, TimeoutError, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
 
 from .errors import ForewarnError, InputError, UsageError
 
@@ -41,10 +46,10 @@ class ScanOptions:
 class WorkerSetup:
     """How each worker process of a pool is prepared (pickled to the process once).
 
-    ``scan`` is the scan function: ``None`` for ``forewarn.scan``, a ``"module:function"`` name
-    (the server), or a callable (tests inject fakes). With ``options`` every job is scanned with
-    those detectors (by name, so ``forewarn.scan`` builds its engine once per process and reuses
-    it); ``warm_up`` loads the models and scans a short text before the first job; ``ready`` is
+    ``scan`` is the scan function: ``None`` for the shared engine (``Forewarn.scan_source``: a path
+    or file bytes), a ``"module:function"`` name (the server), or a callable (tests inject fakes).
+    With ``options`` every job is scanned with those detectors and reading mode (the engine is
+    built once per process and reused); ``warm_up`` loads the models and scans a short text before the first job; ``ready`` is
     a multiprocessing queue told ``("ready", "")`` or ``("failed", reason)`` once the process is
     prepared.
     """
@@ -157,24 +162,26 @@ def prepare(setup: WorkerSetup) -> None:
 
 
 def _prepared(setup: WorkerSetup) -> _Prepared:
-    if setup.scan is None:
-        from . import scan as forewarn_scan
-
-        scan: ScanFunction = forewarn_scan
-    elif isinstance(setup.scan, str):
-        scan = resolve(setup.scan)
-    else:
-        scan = setup.scan
+    options = setup.options or ScanOptions()
     fixed: dict[str, Any] = {}
-    if setup.options is not None:
-        fixed["thorough"] = setup.options.thorough
-        fixed["detectors"] = list(setup.options.detector_names) or None
+    if setup.scan is None:
+        from .engine import shared_engine
+
+        engine = shared_engine(options.detector_names or None, options.thorough)
+        scan: ScanFunction = engine.scan_source
+        warm_up: ScanFunction = engine.scan_text
+    else:
+        scan = resolve(setup.scan) if isinstance(setup.scan, str) else setup.scan
+        if setup.options is not None:
+            fixed["thorough"] = options.thorough
+            fixed["detectors"] = list(options.detector_names) or None
+        warm_up = scan
     if setup.warm_up:
         from .detectors.registry import preload
 
         preload()
         try:
-            scan(WARM_UP_TEXT, **fixed)
+            warm_up(WARM_UP_TEXT, **fixed)
         except ForewarnError:
             pass
     return _Prepared(scan, fixed)
@@ -186,13 +193,20 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
+def scan_report(job: ScanJob) -> Any:
+    """Scan one job in this (prepared) process and return its Report; raises what the scan raises."""
+    if _PREPARED is None:
+        raise ForewarnError(_SETUP_ERROR or "the worker was not prepared (initialise was not called)")
+    return _PREPARED.scan(job.source, **{**_PREPARED.fixed, **job.options})
+
+
 def scan_one(job: ScanJob) -> Outcome:
     """Scan one job in this (prepared) process; a failure becomes an Outcome, never an exception."""
     started = time.perf_counter()
     if _PREPARED is None:
         return Outcome.failed("setup", _SETUP_ERROR or "the worker was not prepared (initialise was not called)")
     try:
-        report = _PREPARED.scan(job.source, **{**_PREPARED.fixed, **job.options})
+        report = scan_report(job)
         report_json = report.to_json(indent=None)
     except InputError as error:
         return Outcome.failed("input", one_line(error), time.perf_counter() - started)
@@ -220,3 +234,91 @@ def lost(failure: Literal["timeout", "killed"], seconds: float | None = None, co
     return Outcome.failed(
         "killed", f"the worker process scanning this was killed{how}, perhaps out of memory; it was not scanned"
     )
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Lost:
+    """A task that gave no result: its worker was stopped past the time limit or killed."""
+
+    outcome: Outcome
+
+
+def bounded_map(
+    task: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    jobs: int,
+    setup: WorkerSetup,
+    seconds: Callable[[T], float] | None = None,
+    inflight_per_worker: int = 2,
+    tick_seconds: float = 1.0,
+    on_tick: Callable[[], None] | None = None,
+) -> Iterator[tuple[T, R | Lost]]:
+    """Run ``task`` over ``items`` on ``jobs`` worker processes; yield (item, result) as done.
+
+    With ``jobs`` 0 it runs in this process (no pool, no time limit; what tests with fake scans
+    use). ``seconds(item)`` is the time limit of one task; a task past it, or whose worker is
+    killed, yields a :class:`Lost`. ``items`` is read lazily, after each result is handled, so
+    the caller may feed it more (a chunk to retry work by work). ``on_tick`` is called every
+    ``tick_seconds`` while no result comes. Closing the iterator early (or Ctrl-C in the caller)
+    stops the workers; a pool that breaks ends the run with a ForewarnError.
+    """
+    if jobs <= 0:
+        prepare(setup)
+        for item in items:
+            yield item, task(item)
+        return
+    pending: dict[Future[R], T] = {}
+    source = iter(items)
+    pool = ProcessPool(max_workers=jobs, initializer=initialise, initargs=(setup,))
+    finished = False
+    try:
+        while True:
+            for item in take(source, jobs * inflight_per_worker - len(pending)):
+                limit = seconds(item) if seconds is not None else None
+                pending[pool.schedule(task, args=(item,), timeout=limit)] = item
+            if not pending:
+                break
+            done, _ = wait(pending, timeout=tick_seconds, return_when=FIRST_COMPLETED)
+            if not done and on_tick is not None:
+                on_tick()
+            for future in done:
+                item = pending.pop(future)
+                yield item, _result(future, seconds(item) if seconds is not None else None)
+        finished = True
+    except (BrokenProcessPool, RuntimeError) as error:
+        raise ForewarnError(
+            f"the worker pool broke ({error}); what was finished is kept, run the same command again to resume"
+        ) from None
+    finally:
+        if finished:
+            pool.close()
+        else:
+            pool.stop()
+        pool.join()
+
+
+def _result(future: Future[R], seconds: float | None) -> R | Lost:
+    """The task's result, or a Lost for a task stopped past its time limit or killed."""
+    try:
+        return future.result()
+    except TimeoutError:
+        return Lost(lost("timeout", seconds=seconds))
+    except ProcessExpired as error:
+        return Lost(lost("killed", code=error.exitcode))
+
+
+def take(source: Iterator[T], count: int) -> list[T]:
+    """Up to ``count`` next items of ``source``."""
+    taken: list[T] = []
+    if count <= 0:
+        return taken
+    for item in source:
+        taken.append(item)
+        if len(taken) == count:
+            break
+    return taken
