@@ -214,3 +214,12 @@ def test_explain_in_the_terminal_says_what_was_not_reported_and_why(cues_engine)
     console = Console(record=True, width=200)
     print_report(cues_engine.scan_text(STORY), console)
     assert "Not reported" not in console.export_text()
+
+
+@pytest.mark.parametrize("format", [None, "txt", "md", "html"])
+def test_a_lone_surrogate_in_story_text_is_cleaned_with_a_notice(format, cues_engine):
+    story = "A story.\ud800 More text."
+    for report in (forewarn.scan(story, format=format, detectors=["cues"]), cues_engine.scan_text(story, format=format)):
+        assert report.work.words == 4
+        assert any("lone surrogate" in notice for notice in report.notices)
+        report.to_json().encode("utf-8")  # the report encodes: nothing unencodable got through

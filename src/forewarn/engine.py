@@ -32,7 +32,7 @@ from .documents import Passage
 from .errors import ForewarnError, InputError, UsageError
 from .profile import Profile, verdict
 from .ratings import suggest, under_warnings
-from .readers import read_bytes, read_path, read_text
+from .readers import read_bytes, read_path, read_text, without_lone_surrogates
 from .report import (
     ChapterInfo,
     DetectorInfo,
@@ -116,8 +116,9 @@ def read_work(request: ReadRequest) -> Work:
         work = read_bytes(bytes(request.source), name=request.name, format=request.format,
                           max_bytes=request.max_bytes)
     elif request.format is not None:
-        work = read_bytes(str(request.source).encode("utf-8"), name=request.name, format=request.format,
-                          max_bytes=request.max_bytes)
+        text, notices = without_lone_surrogates(str(request.source))  # any str encodes, with a notice
+        work = read_bytes(text.encode("utf-8"), name=request.name, format=request.format,
+                          max_bytes=request.max_bytes).with_source(notices=notices)
     else:
         work = read_text(str(request.source), name=request.name)
     if not work.paragraphs:

@@ -38,7 +38,7 @@ _FAMILIES = {"txt": "text", "text": "text", "ffn-text": "text", "gutenberg": "te
              "md": "markdown", "html": "html", "ao3-html": "html", "epub": "epub", "ao3-epub": "epub",
              "fanficfare-epub": "epub", "docx": "docx"}
 
-__all__ = ["FORMATS", "read_bytes", "read_path", "read_text", "story_extensions"]
+__all__ = ["FORMATS", "read_bytes", "read_path", "read_text", "story_extensions", "without_lone_surrogates"]
 
 
 def read_path(path: str | os.PathLike[str], *, format: str | None = None, max_bytes: int | None = None) -> Work:
@@ -93,7 +93,7 @@ def read_text(text: str, *, name: str | None = None, max_bytes: int | None = Non
     limit = default_max_bytes() if max_bytes is None else max_bytes
     if len(text) > limit:
         raise too_large(label, limit)
-    text, warnings = _without_lone_surrogates(normalize_newlines(text))
+    text, warnings = without_lone_surrogates(normalize_newlines(text))
     if is_html(text[:4096].encode("utf-8", errors="replace")):
         from .html import read_html
 
@@ -106,7 +106,7 @@ def read_text(text: str, *, name: str | None = None, max_bytes: int | None = Non
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _without_lone_surrogates(text: str) -> tuple[str, list[str]]:
+def without_lone_surrogates(text: str) -> tuple[str, list[str]]:
     """Join surrogate pairs into the characters they stand for and replace lone surrogates (which
     cannot be encoded, e.g. from a bad JSON escape) with U+FFFD, with a warning."""
     if _SURROGATE.search(text) is None:
