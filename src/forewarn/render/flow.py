@@ -10,8 +10,8 @@ from rich.measure import Measurement
 from rich.text import Text
 
 
-# "chapter 3", "ch 3", "chapters 2, 3" stay on one line with their number.
-_NUMBERED = re.compile(r"\b(?:[Cc]h(?:apters?)?|[Ss]cene|[Pp]art|[Aa]ct) \d")
+# "chapter 3", "ch 3", "chapters 2, 3", "Act I, Scene 2" stay on one line with their numbers.
+_NUMBERED = re.compile(r"\b(?:(?:[Cc]h(?:apters?)?|[Ss]cene|[Pp]art|[Aa]ct) \d|Act [IVXLC]+\b|[IVXLC]+, Scene$)")
 
 
 class Flow:
@@ -47,7 +47,7 @@ def prose(text: str, style: str = "", lead: Text | None = None) -> Flow:
     words = text.split(" ")
     items: list[Text] = [lead] if lead is not None else []
     for word in words:
-        if items and _NUMBERED.search(f"{items[-1].plain.split(' ')[-1]} {word}") and word[:1].isdigit():
+        if items and _NUMBERED.search(f"{items[-1].plain.split(' ')[-1]} {word}"):
             items[-1].append(" " + word, style=style)
         else:
             items.append(Text(word, style=style))

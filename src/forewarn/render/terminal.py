@@ -17,6 +17,7 @@ from ..ratings import category_note_lead, describe_declared
 from ..report import Finding, Location, Report
 from ..taxonomy import categories, groups
 from .flow import Flow, prose
+from .places import chapter_name, chapter_names, name_chapters
 from .safe import printable
 
 # Severity styles differ in weight and lightness, not only in hue, so they read apart in any theme
@@ -28,32 +29,36 @@ MAX_PER_CHAPTER = 3
 MIN_PLACES_WIDTH = 24
 
 
-def _where(location: Location) -> list[Text]:
-    """The parts of one place, each kept whole on a line: chapter, scene, paragraphs, position."""
+def _where(location: Location, names: dict[int, str]) -> list[Text]:
+    """The parts of one place, each kept whole on a line: chapter, scene, paragraphs, position.
+
+    A play's chapter is named by act and scene ("Act I, Scene 2,"), without the break-scene number.
+    """
     paragraphs = (f"¶{location.paragraph_start + 1}" if location.paragraph_start == location.paragraph_end
                   else f"¶{location.paragraph_start + 1}–{location.paragraph_end + 1}")
-    return [Text(f"ch {location.chapter},"), Text(f"scene {location.scene},"),
+    scene = [] if location.chapter in names else [Text(f"scene {location.scene},")]
+    return [Text(f"{chapter_name(names, location.chapter)},"), *scene,
             Text(f"{paragraphs},"), Text(f"{location.position:.0%}")]
 
 
-def _by_chapter(finding: Finding) -> Flow:
-    """Compact: each chapter once, with the positions of the places in it."""
+def _by_chapter(finding: Finding, names: dict[int, str]) -> Flow:
+    """Compact: each chapter once (a play's by act and scene), with the positions of the places in it."""
     chapters: dict[int, list[str]] = {}
     for location in finding.locations:
         chapters.setdefault(location.chapter, []).append(f"{location.position:.0%}")
     shown = list(chapters.items())[:MAX_CHAPTERS]
-    items = [Text(f"ch {c} ({', '.join(p[:MAX_PER_CHAPTER])}{'…' if len(p) > MAX_PER_CHAPTER else ''})")
+    items = [Text(f"{chapter_name(names, c)} ({', '.join(p[:MAX_PER_CHAPTER])}{'…' if len(p) > MAX_PER_CHAPTER else ''})")
              for c, p in shown]
     if len(chapters) > len(shown):
         items.append(Text(f"and {len(chapters) - len(shown)} more chapters", style="dim"))
     return Flow(items)
 
 
-def _details(finding: Finding, spoilers: bool, explain: bool) -> Group:
+def _details(finding: Finding, names: dict[int, str], spoilers: bool, explain: bool) -> Group:
     """One line per place: chapter, scene, paragraphs, position, severity, and quote/reasons if asked."""
     lines: list[RenderableType] = []
     for location in finding.locations:
-        parts = _where(location) + [Text(f"· {location.severity}", style=SEVERITY_STYLE[location.severity])]
+        parts = _where(location, names) + [Text(f"· {location.severity}", style=SEVERITY_STYLE[location.severity])]
         if explain:
             parts.append(Text(f"[{', '.join(location.detectors)}]", style="cyan"))
             if location.explanation:
@@ -139,7 +144,8 @@ class _Findings:
                 yield group.name, found
 
     def _places(self, finding: Finding) -> RenderableType:
-        return _details(finding, self.spoilers, self.explain) if self.details else _by_chapter(finding)
+        names = chapter_names(self.report.work.chapters)
+        return _details(finding, names, self.spoilers, self.explain) if self.details else _by_chapter(finding, names)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
         name_width = max(len(f.name) for f in self.report.findings) + 2
@@ -177,7 +183,8 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     details = details or spoilers or explain
     parts: list[RenderableType] = [_heading(report, label)]
     if report.verdict:
-        parts.append(prose(printable(report.verdict.summary), VERDICT_STYLE[report.verdict.status],
+        summary = name_chapters(report.verdict.summary, chapter_names(report.work.chapters))
+        parts.append(prose(printable(summary), VERDICT_STYLE[report.verdict.status],
                            lead=Text("Verdict:", style="bold")))
     for note in _under_warning_lines(report):
         parts.append(prose(printable(note), lead=Text("Under-warned:", style="bold magenta")))
