@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ..version import __version__
+from ._errors import ClickUsageError, usage_failure
 
 PROG_NAME = "forewarn"
 _BRACES = re.compile(r"\{([^{}]*)\}")
@@ -52,11 +53,24 @@ class CleanCommand(TyperCommand):
 
 
 class CleanGroup(TyperGroup):
-    """The root command, with the same tidy help."""
+    """The root command, with the same tidy help; Click's usage errors (its own or a sub-command's)
+    become one printable line and exit code 2, never a box echoing raw input."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _tidy_params(self, ctx)
         super().format_help(ctx, formatter)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except ClickUsageError as error:
+            raise usage_failure(error) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ClickUsageError as error:
+            raise usage_failure(error) from None
 
 
 class _App(typer.Typer):

@@ -9,6 +9,11 @@ from typing import TypeVar
 
 import typer
 
+try:  # Typer 0.2x carries its own copy of Click; older ones use Click itself
+    from typer._click.exceptions import UsageError as ClickUsageError
+except ImportError:  # pragma: no cover - depends on the installed Typer
+    from click import UsageError as ClickUsageError
+
 from ..errors import ForewarnError
 from ..render.safe import printable
 
@@ -47,3 +52,14 @@ def usage_errors() -> Iterator[None]:
     except ForewarnError as error:
         fail(str(error))
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def usage_failure(error: ClickUsageError) -> Exception:
+    """Click's own usage error ("No such option: ...", a bad value) as one printable line on stderr;
+    returns the exit (code 2) to raise. What the user typed may hold control characters. The bare
+    command's help (``no_args_is_help``) is returned unchanged."""
+    if type(error).__name__ == "NoArgsIsHelpError":
+        return error
+    where = error.ctx.command_path if error.ctx is not None else "forewarn"
+    fail(f"{error.format_message()} (see '{where} --help')")
+    return typer.Exit(EXIT_BAD_INPUT)
