@@ -379,7 +379,9 @@ class Forewarn:
         waiting: dict[int, Report | ForewarnError] = {}
         next_index = 0
         for (index, _), result in bounded_map(_pipe_task, jobs, jobs=n_process, setup=setup):
-            waiting[index] = ForewarnError(result.outcome.error or "not scanned") if isinstance(result, Lost) else result
+            if isinstance(result, Lost):  # its worker was killed
+                result = ForewarnError(result.outcome.error or "not scanned")
+            waiting[index] = result
             while next_index in waiting:
                 yield waiting.pop(next_index)
                 next_index += 1

@@ -49,9 +49,9 @@ class WorkerSetup:
     ``scan`` is the scan function: ``None`` for the shared engine (``Forewarn.scan_source``: a path
     or file bytes), a ``"module:function"`` name (the server), or a callable (tests inject fakes).
     With ``options`` every job is scanned with those detectors and reading mode (the engine is
-    built once per process and reused); ``warm_up`` loads the models and scans a short text before the first job; ``ready`` is
-    a multiprocessing queue told ``("ready", "")`` or ``("failed", reason)`` once the process is
-    prepared.
+    built once per process and reused); ``warm_up`` loads the models and scans a short text before
+    the first job; ``ready`` is a multiprocessing queue told ``("ready", "")`` or
+    ``("failed", reason)`` once the process is prepared.
     """
 
     scan: str | ScanFunction | None = None

@@ -295,7 +295,7 @@ def run_batch(
     """Scan every work of ``input_path`` not yet in ``output`` and write the rows there.
 
     ``jobs`` is the number of worker processes (0: scan in this process; with Dask, the number
-    of workers of the local cluster). ``scan`` replaces ``forewarn.scan`` (tests inject a fake);
+    of workers of the local cluster). ``scan`` replaces the shared engine (tests inject a fake scan function);
     ``clock`` times the flushes (tests inject one).
     """
     if engine not in ENGINES:

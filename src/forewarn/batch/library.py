@@ -100,7 +100,7 @@ def run_library(
 ) -> RunSummary:
     """Scan the items not yet stored with this fingerprint and store each result as it comes.
 
-    ``scan`` replaces ``forewarn.scan`` (tests inject a fake); a work that fails is stored with
+    ``scan`` replaces the shared engine (tests inject a fake scan function); a work that fails is stored with
     status ``failed`` and its one-line reason, and the run goes on. Ctrl-C ends the run cleanly
     with ``interrupted`` set; what was stored stays stored.
     """

@@ -47,7 +47,8 @@ def _by_chapter(finding: Finding, names: dict[int, str]) -> Flow:
     for location in finding.locations:
         chapters.setdefault(location.chapter, []).append(f"{location.position:.0%}")
     shown = list(chapters.items())[:MAX_CHAPTERS]
-    items = [Text(f"{chapter_name(names, c)} ({', '.join(p[:MAX_PER_CHAPTER])}{'…' if len(p) > MAX_PER_CHAPTER else ''})")
+    items = [Text(f"{chapter_name(names, c)} "
+                  f"({', '.join(p[:MAX_PER_CHAPTER])}{'…' if len(p) > MAX_PER_CHAPTER else ''})")
              for c, p in shown]
     if len(chapters) > len(shown):
         items.append(Text(f"and {len(chapters) - len(shown)} more chapters", style="dim"))
