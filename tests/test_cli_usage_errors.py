@@ -14,6 +14,7 @@ from forewarn.cli import app
     (["--bogus\x1b[2J"], "No such option: --bogus\\x1b[2J"),
     (["library", "--jobs", "two\x1b[8m", "."], "--jobs"),
     (["no-such-command\x9b2J"], "no-such-command\\x9b2J"),
+    (["scan", "--avoid"], "requires an argument. (see 'forewarn scan --help')"),
 ])
 def test_usage_errors_are_one_escaped_line_and_exit_2(args, shown):
     result = CliRunner().invoke(app, args)

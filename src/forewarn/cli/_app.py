@@ -70,7 +70,8 @@ class CleanGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except ClickUsageError as error:
-            raise usage_failure(error) from None
+            command = " ".join(filter(None, [ctx.command_path, getattr(ctx, "invoked_subcommand", None)]))
+            raise usage_failure(error, command) from None
 
 
 class _App(typer.Typer):

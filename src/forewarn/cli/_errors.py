@@ -54,12 +54,13 @@ def usage_errors() -> Iterator[None]:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def usage_failure(error: ClickUsageError) -> Exception:
+def usage_failure(error: ClickUsageError, command: str = "forewarn") -> Exception:
     """Click's own usage error ("No such option: ...", a bad value) as one printable line on stderr;
     returns the exit (code 2) to raise. What the user typed may hold control characters. The bare
-    command's help (``no_args_is_help``) is returned unchanged."""
+    command's help (``no_args_is_help``) is returned unchanged. ``command`` names the command whose
+    help to point to when Click did not say."""
     if type(error).__name__ == "NoArgsIsHelpError":
         return error
-    where = error.ctx.command_path if error.ctx is not None else "forewarn"
+    where = error.ctx.command_path if error.ctx is not None else command
     fail(f"{error.format_message()} (see '{where} --help')")
     return typer.Exit(EXIT_BAD_INPUT)
