@@ -11,6 +11,7 @@ import pytest
 
 from forewarn.detectors import learned
 from forewarn.detectors.base import Passage
+from forewarn.config import ConfigError, LearnedFile, validate_config
 from forewarn.taxonomy import SEVERITIES, category_ids
 
 
@@ -62,16 +63,11 @@ def test_every_category_has_a_probability_threshold():
     ({**{c: 0.5 for c in category_ids()}, "not-a-category": 0.5}, "not-a-category"),
     ({c: 0.5 for c in category_ids() if c != "suicide"}, "suicide"),
 ])
-def test_thresholds_file_with_unknown_or_missing_category_is_refused(monkeypatch, thresholds, message):
+def test_thresholds_file_with_unknown_or_missing_category_is_refused(thresholds, message):
     fake = {"max_tokens": 256, "batch_size": 8, "full_read_words": 1000, "report_floor": 0.3,
             "first_stage": 0.5, "thresholds": thresholds}
-    monkeypatch.setattr(learned, "load_data_toml", lambda name: fake)
-    learned.load_settings.cache_clear()
-    try:
-        with pytest.raises(ValueError, match=message):
-            learned.load_settings()
-    finally:
-        learned.load_settings.cache_clear()
+    with pytest.raises(ConfigError, match=f"learned.toml: .*{message}"):
+        validate_config(LearnedFile, fake, "learned.toml")
 
 
 def test_write_thresholds_replaces_the_first_stage_and_the_table_only(tmp_path):

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
+from .config import assess_config
 from .detectors.base import Evidence, Explanation
 from .documents import Passage, Span
 from .report import Finding, Location, Reason
-from .taxonomy import SEVERITIES, categories, load_data_toml, severity_rank
+from .taxonomy import SEVERITIES, categories, severity_rank
 from .work import Work
 
 
@@ -36,17 +37,17 @@ class AssessSettings:
 @cache
 def load_settings() -> AssessSettings:
     """The assessor settings shipped with forewarn."""
-    data = load_data_toml("assess.toml")
+    data = assess_config()
     return AssessSettings(
-        default_threshold=float(data["default_threshold"]),
-        thresholds={k: float(v) for k, v in data.get("thresholds", {}).items()},
-        merge_gap_paragraphs=int(data["merge_gap_paragraphs"]),
-        prolonged_passages=int(data["prolonged_passages"]),
-        prolonged_categories=frozenset(data["prolonged_categories"]),
-        quote_chars=int(data["quote_chars"]),
-        single_passage_score=float(data["work"]["single_passage_score"]),
-        min_passages=int(data["work"]["min_passages"]),
-        short_work_passages=int(data["work"]["short_work_passages"]),
+        default_threshold=data.default_threshold,
+        thresholds=dict(data.thresholds),
+        merge_gap_paragraphs=data.merge_gap_paragraphs,
+        prolonged_passages=data.prolonged_passages,
+        prolonged_categories=data.prolonged_categories,
+        quote_chars=data.quote_chars,
+        single_passage_score=data.work.single_passage_score,
+        min_passages=data.work.min_passages,
+        short_work_passages=data.work.short_work_passages,
     )
 
 

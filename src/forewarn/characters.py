@@ -5,26 +5,23 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from functools import cache
 
+from .config import characters_config
 from .documents import Passage
-from .taxonomy import load_data_toml
 from .work import Work
 
 # A capitalised word that does not follow sentence-ending punctuation or a line start.
 _NAME = re.compile(r"(?<![.!?\"“”'‘’\n]\s)(?<![.!?\"“”\n])(?<!^)\b([A-Z][a-z]+(?:'s)?)\b", re.M)
 
 
-@cache
 def _settings() -> tuple[int, float, int, frozenset[str]]:
-    data = load_data_toml("characters.toml")
-    return int(data["top"]), float(data["min_share"]), int(data["min_count"]), frozenset(data["not_names"])
+    data = characters_config()
+    return data.top, data.min_share, data.min_count, data.not_names
 
 
-@cache
 def _death_patterns() -> tuple[str, str, str]:
-    data = load_data_toml("characters.toml")
-    return data["death_after_name"], data["death_before_name"], data["death_possessive"]
+    data = characters_config()
+    return data.death_after_name, data.death_before_name, data.death_possessive
 
 
 def names_in(text: str) -> Counter[str]:

@@ -1,46 +1,24 @@
-"""The 33 content categories, loaded from ``data/taxonomy.toml``."""
+"""The 33 content categories and the severities, loaded from ``data/taxonomy.toml``."""
 
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .config import data_file, taxonomy_config
+from .config import read_toml as load_data_toml  # for readers/config.py until it moves to load_config
+from .config.taxonomy import Category, Group
+from .severity import Severity
 
-SEVERITIES: tuple[str, ...] = ("mentioned", "depicted", "graphic")
+__all__ = [
+    "SEVERITIES", "Category", "Group", "Severity", "categories", "category_ids", "data_file", "files_digest",
+    "groups", "load_data_toml", "parse_category_list", "severity_rank",
+]
 
-
-@dataclass(frozen=True, slots=True)
-class Category:
-    """One content category: stable id, group, reader-facing name and definition."""
-
-    id: str
-    group: str
-    name: str
-    definition: str
-    pan23: tuple[str, ...]
-    wtwc: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """A taxonomy group (violence, mental health, ...)."""
-
-    id: str
-    name: str
-
-
-def data_file(name: str) -> Path:
-    """The path of a data file shipped in ``forewarn/data``."""
-    return Path(str(resources.files("forewarn").joinpath("data", name)))
+SEVERITIES: tuple[str, ...] = taxonomy_config().severities
+"""The severity names in rank order, as ``taxonomy.toml`` lists them."""
 
 
 def files_digest(paths: Iterable[Path]) -> str:
@@ -51,33 +29,15 @@ def files_digest(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:12]
 
 
-def load_data_toml(name: str) -> dict:
-    """Read a TOML file shipped in ``forewarn/data``."""
-    with data_file(name).open("rb") as handle:
-        return tomllib.load(handle)
-
-
 @cache
-def _taxonomy() -> tuple[tuple[Group, ...], dict[str, Category]]:
-    data = load_data_toml("taxonomy.toml")
-    groups = tuple(Group(g["id"], g["name"]) for g in data["groups"])
-    categories = {
-        c["id"]: Category(
-            c["id"], c["group"], c["name"], c["definition"], tuple(c["pan23"]), tuple(c["wtwc"])
-        )
-        for c in data["categories"]
-    }
-    return groups, categories
-
-
 def categories() -> dict[str, Category]:
     """All categories by id, in taxonomy order."""
-    return _taxonomy()[1]
+    return {c.id: c for c in taxonomy_config().categories}
 
 
 def groups() -> tuple[Group, ...]:
     """All groups, in taxonomy order."""
-    return _taxonomy()[0]
+    return taxonomy_config().groups
 
 
 def category_ids() -> list[str]:
@@ -86,8 +46,8 @@ def category_ids() -> list[str]:
 
 
 def severity_rank(severity: str) -> int:
-    """0 for mentioned, 1 for depicted, 2 for graphic."""
-    return SEVERITIES.index(severity)
+    """0 for mentioned, 1 for depicted, 2 for graphic (the order of ``taxonomy.toml``)."""
+    return Severity(severity).rank
 
 
 def parse_category_list(text: str) -> list[str]:

@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, UsageError
-from ..taxonomy import load_data_toml
+from ..config import batch_config
+from ..config.batch import ArchiveSettings
 from ..worker import Job, WorkerSetup, lost
 from .pool import Lost, bounded_map, scan_job, take
 from .scanner import ScanFunction, ScanOptions
@@ -56,9 +57,9 @@ class BatchSummary:
     interrupted: bool = False
 
 
-def settings() -> dict:
+def settings() -> ArchiveSettings:
     """The ``[archive]`` table of ``data/batch.toml``."""
-    return load_data_toml("batch.toml")["archive"]
+    return batch_config().archive
 
 
 def read_works(path: Path) -> Iterator[dict[str, Any]]:
@@ -309,17 +310,17 @@ def run_batch(
         leftover.unlink()
     summary = BatchSummary()
     retry: deque[list[dict[str, Any]]] = deque()
-    chunks = _WithRetries(_chunks(rows, done_ids(output), chunk_size or config["chunk_size"], summary), retry)
-    writer = _PartWriter(output, part_size or config["part_size"], config["flush_seconds"], clock)
+    chunks = _WithRetries(_chunks(rows, done_ids(output), chunk_size or config.chunk_size, summary), retry)
+    writer = _PartWriter(output, part_size or config.part_size, config.flush_seconds, clock)
     setup = WorkerSetup(scan, options, workers=max(jobs, 1))
     started = time.perf_counter()
     if engine == "local":
         results = bounded_map(
-            scan_chunk, chunks, jobs=jobs, setup=setup, seconds=lambda chunk: config["work_seconds"] * len(chunk),
-            inflight_per_worker=config["inflight_per_worker"], on_tick=writer.flush_if_due,
+            scan_chunk, chunks, jobs=jobs, setup=setup, seconds=lambda chunk: config.work_seconds * len(chunk),
+            inflight_per_worker=config.inflight_per_worker, on_tick=writer.flush_if_due,
         )
     else:
-        results = _dask_results(chunks, jobs, setup, scheduler, config["inflight_per_worker"], writer.flush_if_due)
+        results = _dask_results(chunks, jobs, setup, scheduler, config.inflight_per_worker, writer.flush_if_due)
     try:
         for chunk, result in results:
             result_rows = _settle(chunk, result, retry)

@@ -31,7 +31,7 @@ def read_library(library: Path) -> list[CalibreBook]:
     database = library / "metadata.db"
     if not database.is_file():
         raise InputError(f"{library} is not a Calibre library (no metadata.db); pass the folder that holds metadata.db")
-    preferred = [f.upper() for f in settings()["calibre_formats"]]
+    preferred = [f.upper() for f in settings().calibre_formats]
     try:
         connection = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:

@@ -19,8 +19,9 @@ from typing import Protocol
 
 from ..errors import InputError
 from ..readers import story_extensions
+from ..config import batch_config
+from ..config.batch import LibrarySettings
 from ..readers.limits import default_max_bytes
-from ..taxonomy import load_data_toml
 from ..worker import Outcome, WorkerSetup, one_line
 from .hashing import file_hash
 from .pool import Lost, bounded_map, scan_file
@@ -62,15 +63,15 @@ class ProgressSink(Protocol):
         """One more work done, with its words of story."""
 
 
-def settings() -> dict:
+def settings() -> LibrarySettings:
     """The ``[library]`` table of ``data/batch.toml``."""
-    return load_data_toml("batch.toml")["library"]
+    return batch_config().library
 
 
 def default_store(root: Path) -> Path:
     """Where the results store of a library at ``root`` lives unless told otherwise."""
     config = settings()
-    return root / config["store_dir"] / config["store_name"]
+    return root / config.store_dir / config.store_name
 
 
 def discover(root: Path) -> list[LibraryItem]:
@@ -113,7 +114,7 @@ def run_library(
             to_scan[str(item.path)] = (item, pending)
     if progress is not None:
         progress.start(len(to_scan))
-    seconds = settings()["work_seconds"]
+    seconds = settings().work_seconds
     results = bounded_map(
         scan_file, list(to_scan), jobs=jobs, setup=WorkerSetup(scan, options, workers=max(jobs, 1)),
         seconds=lambda _: seconds,

@@ -17,15 +17,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ..taxonomy import SEVERITIES, category_ids, data_file, load_data_toml
+from ..config import load_config
+from ..config.cues import CueCategory, CueGroupFile, CueRule, EngineFile, LexiconsFile
+from ..taxonomy import category_ids, data_file
 from .cue_index import TriggerIndex, triggers
 
 _LEXICON_REF = re.compile(r"\{([a-z_]+)\}")
-_RULE_KEYS = {
-    "pattern", "weight", "severity", "label", "requires", "forbids", "who", "not_who",
-    "who_before", "who_after", "negate", "scope",
-}
-_CATEGORY_KEYS = {"id", "rules", "figurative", "graphic", "graphic_hits", "document"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +117,7 @@ def _alternation(patterns: list[str], lexicons: dict[str, str], where: str) -> r
     return _compile("|".join(f"(?:{p})" for p in patterns), lexicons, where)
 
 
-def _lexicons(raw: dict[str, list[str]]) -> dict[str, str]:
+def _lexicons(raw: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """Turn each word list into one non-capturing group; lexicons may reference earlier ones."""
     lexicons: dict[str, str] = {}
     for name, words in raw.items():
@@ -130,57 +127,45 @@ def _lexicons(raw: dict[str, list[str]]) -> dict[str, str]:
     return lexicons
 
 
-def _rule(raw: dict, lexicons: dict[str, str], where: str) -> Rule:
-    unknown = set(raw) - _RULE_KEYS
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-    severity = raw.get("severity", "depicted")
-    if severity not in SEVERITIES:
-        raise ValueError(f"{where}: bad severity {severity!r}")
-    scope = raw.get("scope", "sentence")
-    if scope not in ("sentence", "passage"):
-        raise ValueError(f"{where}: scope must be sentence or passage")
+def _rule(raw: CueRule, lexicons: dict[str, str], where: str) -> Rule:
     return Rule(
-        label=raw.get("label", raw["pattern"]),
-        source=_expand(raw["pattern"], lexicons, where),
-        regex=_compile(raw["pattern"], lexicons, where),
-        weight=float(raw["weight"]),
-        severity=severity,
-        requires=tuple(_compile(p, lexicons, where) for p in raw.get("requires", [])),
-        forbids=tuple(_compile(p, lexicons, where) for p in raw.get("forbids", [])),
-        who=_compile(raw["who"], lexicons, where) if "who" in raw else None,
-        not_who=_compile(raw["not_who"], lexicons, where) if "not_who" in raw else None,
-        who_before=int(raw.get("who_before", 60)),
-        who_after=int(raw.get("who_after", 40)),
-        negate=bool(raw.get("negate", True)),
-        scope=scope,
+        label=raw.label or raw.pattern,
+        source=_expand(raw.pattern, lexicons, where),
+        regex=_compile(raw.pattern, lexicons, where),
+        weight=raw.weight,
+        severity=raw.severity,
+        requires=tuple(_compile(p, lexicons, where) for p in raw.requires),
+        forbids=tuple(_compile(p, lexicons, where) for p in raw.forbids),
+        who=_compile(raw.who, lexicons, where) if raw.who is not None else None,
+        not_who=_compile(raw.not_who, lexicons, where) if raw.not_who is not None else None,
+        who_before=raw.who_before,
+        who_after=raw.who_after,
+        negate=raw.negate,
+        scope=raw.scope,
     )
 
 
-def _category(raw: dict, lexicons: dict[str, str], shared_figurative: list[str], where: str) -> CategoryRules:
-    unknown = set(raw) - _CATEGORY_KEYS
-    if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
-    rules = tuple(_rule(r, lexicons, f"{where} rule {i}") for i, r in enumerate(raw["rules"]))
-    document = raw.get("document")
+def _category(raw: CueCategory, lexicons: dict[str, str], shared_figurative: list[str], where: str) -> CategoryRules:
+    rules = tuple(_rule(r, lexicons, f"{where} rule {i}") for i, r in enumerate(raw.rules))
+    document = raw.document
     return CategoryRules(
-        id=raw["id"],
+        id=raw.id,
         rules=rules,
-        figurative=_alternation(list(raw.get("figurative", [])) + shared_figurative, lexicons, where),
-        graphic=_alternation(list(raw.get("graphic", [])), lexicons, where),
-        graphic_hits=int(raw.get("graphic_hits", 4)),
-        document=DocumentGate(int(document["min_hits"]), float(document["min_per_10k_words"])) if document else None,
+        figurative=_alternation(list(raw.figurative) + shared_figurative, lexicons, where),
+        graphic=_alternation(list(raw.graphic), lexicons, where),
+        graphic_hits=raw.graphic_hits,
+        document=DocumentGate(document.min_hits, document.min_per_10k_words) if document else None,
     )
 
 
-def _engine(raw: dict, lexicons: dict[str, str]) -> Engine:
+def _engine(raw: EngineFile, lexicons: dict[str, str]) -> Engine:
     return Engine(
-        negation=_compile(raw["negation"]["pattern"], lexicons, "engine negation"),
-        negation_words=int(raw["negation"]["window_words"]),
-        clause_break=re.compile(raw["negation"]["clause_break"]),
-        mention=_alternation(raw["mention"]["patterns"], lexicons, "engine mention") or re.compile(r"(?!)"),
-        repeat_factor=float(raw["scoring"]["repeat_factor"]),
-        max_score=float(raw["scoring"]["max_score"]),
+        negation=_compile(raw.negation.pattern, lexicons, "engine negation"),
+        negation_words=raw.negation.window_words,
+        clause_break=re.compile(raw.negation.clause_break),
+        mention=_alternation(list(raw.mention.patterns), lexicons, "engine mention") or re.compile(r"(?!)"),
+        repeat_factor=raw.scoring.repeat_factor,
+        max_score=raw.scoring.max_score,
     )
 
 
@@ -192,18 +177,15 @@ def cue_files() -> list[Path]:
 @cache
 def cue_book() -> CueBook:
     """Load and compile every cue file once; raise ValueError naming the file on bad data."""
-    lexicons = _lexicons(load_data_toml("cues/lexicons.toml")["lexicons"])
-    engine_raw = load_data_toml("cues/engine.toml")
-    shared_figurative = list(engine_raw.get("figurative", {}).get("patterns", []))
+    lexicons = _lexicons(load_config(LexiconsFile, "cues/lexicons.toml").lexicons)
+    engine_raw = load_config(EngineFile, "cues/engine.toml")
+    shared_figurative = list(engine_raw.figurative.patterns)
     by_id: dict[str, CategoryRules] = {}
     for group in GROUP_FILES:
-        for i, raw in enumerate(load_data_toml(f"cues/{group}.toml")["categories"]):
+        for i, raw in enumerate(load_config(CueGroupFile, f"cues/{group}.toml").categories):
             category = _category(raw, lexicons, shared_figurative, f"cues/{group}.toml category {i}")
             by_id[category.id] = category
     known = category_ids()
-    stray = sorted(set(by_id) - set(known))
-    if stray:
-        raise ValueError(f"cue data names unknown categories: {', '.join(stray)}")
     ordered = tuple(by_id[c] for c in known if c in by_id)
     index = TriggerIndex()
     for c_pos, category in enumerate(ordered):

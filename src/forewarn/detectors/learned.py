@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..taxonomy import SEVERITIES, category_ids, data_file, files_digest, load_data_toml
+from ..config import learned_config
+from ..taxonomy import SEVERITIES, data_file, files_digest
 from .base import Evidence, Explanation, Passage, ProgressHook, files_version
 from .words import WORDS_FILE, WordModel
 
@@ -53,22 +54,14 @@ class LearnedSettings:
 @cache
 def load_settings() -> LearnedSettings:
     """The learned-detector settings shipped with forewarn (every category needs a threshold)."""
-    data = load_data_toml("learned.toml")
-    known = set(category_ids())
-    thresholds = {k: float(v) for k, v in data.get("thresholds", {}).items()}
-    unknown = sorted(set(thresholds) - known)
-    if unknown:
-        raise ValueError(f"learned.toml [thresholds] names unknown categories: {', '.join(unknown)}")
-    missing = sorted(known - set(thresholds))
-    if missing:
-        raise ValueError(f"learned.toml [thresholds] has no value for: {', '.join(missing)}")
+    data = learned_config()
     return LearnedSettings(
-        max_tokens=int(data["max_tokens"]),
-        batch_size=int(data["batch_size"]),
-        full_read_words=int(data["full_read_words"]),
-        report_floor=float(data["report_floor"]),
-        first_stage=float(data["first_stage"]),
-        thresholds=thresholds,
+        max_tokens=data.max_tokens,
+        batch_size=data.batch_size,
+        full_read_words=data.full_read_words,
+        report_floor=data.report_floor,
+        first_stage=data.first_stage,
+        thresholds=dict(data.thresholds),
     )
 
 

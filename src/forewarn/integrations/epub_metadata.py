@@ -49,7 +49,7 @@ class OpfChange:
 
 def backup_path(epub: Path) -> Path:
     """Where the original of a tagged EPUB is kept."""
-    return epub.with_name(epub.name + settings()["backup_suffix"])
+    return epub.with_name(epub.name + settings().backup_suffix)
 
 
 def _read(epub: Path) -> bytes:
@@ -99,7 +99,7 @@ def patch_opf(opf: str, labels: list[str], meta_content: str) -> str:
     opf_prefix = closing.group(1)
     dc = re.search(r"xmlns:([\w.-]+)\s*=\s*[\"']" + re.escape(_DC) + "[\"']", opf)
     dc_prefix, dc_declare = (dc.group(1), "") if dc else ("dc", f' xmlns:dc="{_DC}"')
-    meta_name = settings()["meta_name"]
+    meta_name = settings().meta_name
     subject = re.compile(
         rf"\n?[ \t]*<{re.escape(dc_prefix)}:subject\b[^>]*>([^<]*)</{re.escape(dc_prefix)}:subject\s*>"
     )
@@ -131,7 +131,7 @@ def plan(epub: Path, report: Any) -> OpfChange:
     data = _read(epub)
     member = _opf_name(data)
     before = _opf_text(data, member)
-    meta = settings()["meta_content"].format(
+    meta = settings().meta_content.format(
         forewarn_version=report.forewarn_version, schema_version=report.schema_version
     )
     return OpfChange(epub, member, before, patch_opf(before, labels_for(report), meta))

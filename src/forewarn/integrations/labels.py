@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
-from ..taxonomy import load_data_toml
+from ..config import IntegrationsFile, integrations_config
 
 
-@cache
-def settings() -> dict[str, str]:
+def settings() -> IntegrationsFile:
     """``data/integrations.toml``."""
-    return load_data_toml("integrations.toml")
+    return integrations_config()
 
 
 def labels_for(report: Any) -> list[str]:
     """One label per finding (taxonomy order as in the report) and one for the suggested rating."""
     config = settings()
-    labels = [config["finding"].format(category=f.category, severity=f.severity) for f in report.findings]
-    labels.append(config["rating"].format(ao3_rating=report.suggested.ao3_rating))
+    labels = [config.finding.format(category=f.category, severity=f.severity) for f in report.findings]
+    labels.append(config.rating.format(ao3_rating=report.suggested.ao3_rating))
     return labels
 
 
 def is_forewarn_label(label: str) -> bool:
     """True for a label forewarn wrote (it starts with the prefix)."""
-    return label.startswith(settings()["prefix"])
+    return label.startswith(settings().prefix)
 
 
 def merge_labels(existing: Iterable[str], new: Iterable[str]) -> list[str]:

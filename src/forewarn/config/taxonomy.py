@@ -1,0 +1,51 @@
+"""The model of ``data/taxonomy.toml``: severities, groups and the 33 categories."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from ..severity import Severity
+from .loader import DataModel
+
+
+class Group(DataModel):
+    """A taxonomy group (violence, mental health, ...)."""
+
+    id: str
+    name: str
+
+
+class Category(DataModel):
+    """One content category: stable id, group, reader-facing name and definition."""
+
+    id: str
+    group: str
+    name: str
+    definition: str
+    pan23: tuple[str, ...]
+    wtwc: tuple[str, ...]
+    aliases: tuple[str, ...] = Field(
+        default=(), description="Other names readers use for the category (e.g. AO3's 'noncon').")
+
+
+class TaxonomyFile(DataModel):
+    """``taxonomy.toml``."""
+
+    version: str
+    severities: tuple[str, ...]
+    groups: tuple[Group, ...]
+    categories: tuple[Category, ...]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TaxonomyFile:
+        if sorted(self.severities) != sorted(s.value for s in Severity):
+            raise ValueError(f"severities must name {', '.join(s.value for s in Severity)} (in rank order)")
+        group_ids = {g.id for g in self.groups}
+        seen: set[str] = set()
+        for category in self.categories:
+            if category.group not in group_ids:
+                raise ValueError(f"category {category.id!r} names unknown group {category.group!r}")
+            if category.id in seen:
+                raise ValueError(f"category {category.id!r} is listed twice")
+            seen.add(category.id)
+        return self
