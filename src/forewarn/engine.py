@@ -26,12 +26,13 @@ from typing import Literal
 
 from .assess import assess
 from .characters import main_characters
+from .config import messages_config
 from .detectors.base import Detector, Evidence, Suppression, accepts
 from .detectors.registry import default_detectors, detectors_by_name
 from .documents import Passage
 from .errors import ForewarnError, InputError, UsageError
 from .profile import Profile, verdict
-from .ratings import suggest, under_warnings
+from .ratings import declared_not_found, suggest, under_warnings
 from .readers import read_bytes, read_path, read_text, without_lone_surrogates
 from .report import (
     ChapterInfo,
@@ -44,7 +45,7 @@ from .report import (
     WorkInfo,
 )
 from .segment import segment
-from .taxonomy import data_file, load_data_toml
+from .taxonomy import data_file
 from .version import __version__
 from .work import Work
 from .worker import Job, Lost, ScanOptions, WorkerSetup, bounded_map, one_line, scan_report
@@ -167,18 +168,13 @@ def _assess_stage(state: ScanState) -> None:
                             explain=state.explain)
 
 
-@cache
-def _messages() -> dict:
-    return load_data_toml("messages.toml")
-
-
 def _label_stage(state: ScanState) -> None:
     """Derived labels (ratings, archive warnings, under-warning notes) and the assembled Report."""
     work, findings = state.work, state.findings
     state.main_characters = main_characters(work, state.passages)  # once per scan; labels only read it
     suggested = suggest(findings, work, state.main_characters)
     declared = work.declared.model_copy(deep=True)
-    support_data = _messages()["support"]
+    support = messages_config().support
     found = {f.category for f in findings}
     state.report = Report(
         forewarn_version=__version__,
@@ -194,11 +190,11 @@ def _label_stage(state: ScanState) -> None:
         findings=findings,
         suggested=suggested,
         under_warning=under_warnings(findings, suggested, declared),
-        support=(Support(text=support_data["text"], url=support_data["url"])
-                 if found & set(support_data["categories"]) else None),
+        declared_not_found=declared_not_found(declared, suggested),
+        support=Support(text=support.text, url=support.url) if found & support.categories else None,
         detectors=[DetectorInfo(name=d.name, version=d.version) for d in state.detectors],
         notices=list(work.reader_warnings),
-        limits=_messages()["limits"]["text"],
+        limits=messages_config().limits.text,
         suppressed=([Suppressed(category=s.category, detector=s.detector, rule=s.rule, because=s.because,
                                 char_start=s.start, char_end=s.end) for s in state.suppressed]
                     if state.explain else None),

@@ -16,10 +16,12 @@ from pathlib import Path
 
 import platformdirs
 
+from . import messages
 from .category_names import canonical_category
 from .errors import UsageError
-from .report import Report, Verdict, VerdictLocation
-from .taxonomy import SEVERITIES, categories, severity_rank
+from .ratings import declared_warning_rules
+from .report import Report, Verdict, VerdictDeclared, VerdictLocation
+from .taxonomy import SEVERITIES, Severity, categories
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -37,7 +39,7 @@ class Profile:
         """This profile with ``other``'s entries added (the lower minimum severity wins)."""
         avoid = dict(self.avoid)
         for category, severity in other.avoid.items():
-            if category not in avoid or severity_rank(severity) < severity_rank(avoid[category]):
+            if category not in avoid or Severity(severity) < avoid[category]:
                 avoid[category] = severity
         return Profile(avoid)
 
@@ -108,38 +110,68 @@ def reader_profile(
     return chosen if chosen.avoid else None
 
 
+def _declared_hits(report: Report, profile: Profile) -> list[VerdictDeclared]:
+    """Avoided categories the author declared through an archive warning (at any minimum severity:
+    a declaration does not say how graphic the content is)."""
+    return [
+        VerdictDeclared(category=category, warning=rule.name)
+        for rule in declared_warning_rules(report.declared)
+        for category in rule.declares
+        if category in profile.avoid
+    ]
+
+
+def _declared_summary(declared: list[VerdictDeclared]) -> str:
+    by_warning: dict[str, list[str]] = {}
+    for item in declared:
+        by_warning.setdefault(item.warning, []).append(categories()[item.category].name.lower())
+    items = [messages.text("verdict.declared_item", warning=warning, categories=", ".join(names))
+             for warning, names in by_warning.items()]
+    return messages.text("verdict.declared", declared="; ".join(items))
+
+
 def verdict(report: Report, profile: Profile) -> Verdict:
-    """Hold a report against a profile: not-safe, safe-until chapter N, or nothing-detected (never 'safe')."""
+    """Hold a report against a profile: not-safe, safe-until chapter N, or nothing-detected (never 'safe').
+
+    An archive warning the author declared for an avoided category makes it not-safe, whatever the
+    detectors found: the author's word is evidence too.
+    """
     hits = [
         VerdictLocation(category=f.category, severity=loc.severity, chapter=loc.chapter, position=loc.position)
         for f in report.findings
         if f.category in profile.avoid
         for loc in f.locations
-        if severity_rank(loc.severity) >= severity_rank(profile.avoid[f.category])
+        if loc.severity >= profile.avoid[f.category]
     ]
     hits.sort(key=lambda h: (h.position, h.chapter))
+    declared = _declared_hits(report, profile)
     listed = ", ".join(profile.avoid)
-    if not hits:
+    if not hits and not declared:
         return Verdict(
             status="nothing-detected",
-            summary=f"Nothing on your list ({listed}) was detected. forewarn can miss things; this is not a promise of safety.",
+            summary=messages.text("verdict.nothing_detected", listed=listed),
             avoid=profile.avoid,
         )
-    first = hits[0]
     found = ", ".join(dict.fromkeys(categories()[h.category].name.lower() for h in hits))
+    if declared:
+        summary = _declared_summary(declared)
+        if hits:
+            summary += " " + messages.text("verdict.also_found", found=found, chapter=hits[0].chapter,
+                                           position=hits[0].position)
+        return Verdict(status="not-safe", summary=summary, hits=hits, declared=declared, avoid=profile.avoid)
+    first = hits[0]
     first_chapter = report.work.chapters[0].index if report.work.chapters else 1
     if len(report.work.chapters) > 1 and first.chapter > first_chapter:
         return Verdict(
             status="safe-until",
             safe_until_chapter=first.chapter,
-            summary=(f"Nothing on your list was detected before chapter {first.chapter}; from chapter "
-                     f"{first.chapter} it contains {found}."),
+            summary=messages.text("verdict.safe_until", chapter=first.chapter, found=found),
             hits=hits,
             avoid=profile.avoid,
         )
     return Verdict(
         status="not-safe",
-        summary=f"Not safe for you: it contains {found}, first in chapter {first.chapter} ({first.position:.0%} through).",
+        summary=messages.text("verdict.not_safe", found=found, chapter=first.chapter, position=first.position),
         hits=hits,
         avoid=profile.avoid,
     )

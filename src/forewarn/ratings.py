@@ -4,63 +4,48 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
 
+from . import messages
 from .characters import main_character_dies
-from .report import Declared, Finding, Suggested, UnderWarning
-from .taxonomy import load_data_toml, severity_rank
+from .config import ratings_config
+from .config.ratings import Condition, RatingRule, WarningRule
+from .report import Declared, DeclaredNotFound, Finding, Severity, Suggested, UnderWarning
 from .work import Work
 
 _NO_WARNINGS = "No Archive Warnings Apply"
 
 
-@dataclass(frozen=True, slots=True)
-class _Condition:
-    category: str
-    min: str
-
-
-def _conditions(rule: dict) -> tuple[_Condition, ...]:
-    return tuple(_Condition(c["category"], c["min"]) for c in rule.get("any", []))
-
-
-@cache
-def _rules() -> dict:
-    return load_data_toml("ratings.toml")
-
-
-def _matches(condition: _Condition, findings: dict[str, Finding]) -> Finding | None:
+def _matches(condition: Condition, findings: dict[str, Finding]) -> Finding | None:
     finding = findings.get(condition.category)
-    if finding and severity_rank(finding.severity) >= severity_rank(condition.min):
+    if finding and finding.severity >= condition.min:
         return finding
     return None
 
 
-def _first_match(rule: dict, findings: dict[str, Finding]) -> Finding | None:
-    return next((f for c in _conditions(rule) if (f := _matches(c, findings))), None)
+def _first_match(rule: RatingRule | WarningRule, findings: dict[str, Finding]) -> Finding | None:
+    return next((f for c in rule.any if (f := _matches(c, findings))), None)
 
 
-def _major_character_death(rule: dict, findings: dict[str, Finding], work: Work, main: set[str]) -> bool:
-    for condition in _conditions(rule):
+def _major_character_death(rule: WarningRule, findings: dict[str, Finding], work: Work, main: set[str]) -> bool:
+    for condition in rule.any:
         finding = _matches(condition, findings)
         if finding is None:
             continue
         for location in finding.locations:
-            if severity_rank(location.severity) >= severity_rank(condition.min) and main_character_dies(
+            if location.severity >= condition.min and main_character_dies(
                 work, location.char_start, location.char_end, main
             ):
                 return True
     return False
 
 
-def _rating_rule(by_category: dict[str, Finding]) -> tuple[dict, Finding | None]:
-    """The first rating rule that matches, and the finding that made it match."""
-    for rule in _rules()["rating"]:
+def _rating_rule(by_category: dict[str, Finding]) -> tuple[RatingRule, Finding | None]:
+    """The first rating rule that matches, and the finding that made it match (the last rule has no conditions)."""
+    for rule in ratings_config().rating:
         trigger = _first_match(rule, by_category)
-        if trigger or not rule["any"]:
+        if trigger or not rule.any:
             return rule, trigger
-    raise ValueError("ratings.toml needs a last rating rule with no conditions")
+    raise AssertionError("unreachable: ratings.toml's last rating rule has no conditions")
 
 
 def suggest(findings: Sequence[Finding], work: Work, main_characters: set[str]) -> Suggested:
@@ -70,45 +55,44 @@ def suggest(findings: Sequence[Finding], work: Work, main_characters: set[str]) 
     decides whether a death is a major character's.
     """
     by_category = {f.category: f for f in findings}
-    rules = _rules()
     rating, _ = _rating_rule(by_category)
     warnings = []
-    for rule in rules["ao3_warning"]:
-        if rule.get("major_character_death"):
+    for rule in ratings_config().ao3_warning:
+        if rule.major_character_death:
             if _major_character_death(rule, by_category, work, main_characters):
-                warnings.append(rule["name"])
+                warnings.append(rule.name)
         elif _first_match(rule, by_category):
-            warnings.append(rule["name"])
-    return Suggested(ao3_rating=rating["ao3"], ffn_rating=rating["ffn"], ao3_warnings=warnings or [_NO_WARNINGS])
+            warnings.append(rule.name)
+    return Suggested(ao3_rating=rating.ao3, ffn_rating=rating.ffn, ao3_warnings=warnings or [_NO_WARNINGS])
 
 
 def _declared_level(rating: str | None) -> float | None:
     if not rating:
         return None
-    return _rules()["rating_levels"].get(rating.strip().lower())
+    return ratings_config().rating_levels.get(rating.strip().lower())
 
 
 def describe_declared(declared: Declared) -> list[str]:
     """What the author declared, in short phrases ("rated T", "warnings: ...")."""
     parts = []
     if declared.rating:
-        parts.append(f"rated {declared.rating}")
+        parts.append(messages.text("declared.rated", rating=declared.rating))
     if declared.chose_not_to_warn:
-        parts.append("the author chose not to use archive warnings")
+        parts.append(messages.text("declared.chose_not_to_warn"))
     elif declared.warnings:
-        parts.append("warnings: " + ", ".join(declared.warnings))
+        parts.append(messages.text("declared.warnings", warnings=", ".join(declared.warnings)))
     return parts
 
 
 def _declared_words(declared: Declared) -> str:
     parts = describe_declared(declared)
     if not (declared.warnings or declared.chose_not_to_warn):
-        parts.append("no warnings")
+        parts.append(messages.text("declared.no_warnings"))
     return "; ".join(parts)
 
 
 def _warned_for(category: str, declared: Declared) -> bool:
-    aliases = _rules()["declared_aliases"].get(category, [])
+    aliases = ratings_config().declared_aliases.get(category, ())
     haystack = " | ".join(declared.warnings + declared.tags).lower()
     return any(re.search(r"\b" + re.escape(alias), haystack) for alias in aliases)
 
@@ -116,14 +100,34 @@ def _warned_for(category: str, declared: Declared) -> bool:
 def category_note_lead(declared: Declared) -> str:
     """How a note about an unwarned category begins."""
     if declared.chose_not_to_warn:
-        return "The author chose not to use archive warnings, and forewarn found"
-    return "Found but not in the author's warnings or tags"
+        return messages.text("under_warning.lead_chose_not_to_warn")
+    return messages.text("under_warning.lead")
 
 
 def _where(finding: Finding) -> str:
     chapters = sorted({loc.chapter for loc in finding.locations})
-    shown = ", ".join(str(c) for c in chapters[:3]) + (" and later" if len(chapters) > 3 else "")
-    return f"chapter{'s' if len(chapters) > 1 else ''} {shown}"
+    shown = ", ".join(str(c) for c in chapters[:3]) + (messages.text("under_warning.and_later") if len(chapters) > 3 else "")
+    key = "under_warning.several_chapters" if len(chapters) > 1 else "under_warning.one_chapter"
+    return messages.text(key, chapters=shown)
+
+
+def declared_warning_rules(declared: Declared) -> list[WarningRule]:
+    """The AO3 archive warnings the author declared that forewarn knows (in the author's order)."""
+    rules = (ratings_config().warning(w) for w in declared.warnings)
+    return list(dict.fromkeys(rule for rule in rules if rule is not None))
+
+
+def declared_not_found(declared: Declared, suggested: Suggested) -> list[DeclaredNotFound]:
+    """Archive warnings the author declared that forewarn's findings do not suggest.
+
+    The author's word is evidence too: the report says so instead of silently suggesting less.
+    """
+    found = {w.lower() for w in suggested.ao3_warnings}
+    return [
+        DeclaredNotFound(warning=rule.name, categories=list(rule.declares), note=messages.text("declared.not_found"))
+        for rule in declared_warning_rules(declared)
+        if rule.name.lower() not in found
+    ]
 
 
 def under_warnings(findings: Sequence[Finding], suggested: Suggested, declared: Declared) -> list[UnderWarning]:
@@ -137,8 +141,8 @@ def under_warnings(findings: Sequence[Finding], suggested: Suggested, declared: 
     said = _declared_words(declared)
     notes: list[UnderWarning] = []
     level = _declared_level(declared.rating)
-    suggested_level = _rules()["ao3_levels"][suggested.ao3_rating]
-    serious = [f for f in findings if severity_rank(f.severity) >= severity_rank("depicted")]
+    suggested_level = ratings_config().ao3_levels[suggested.ao3_rating]
+    serious = [f for f in findings if f.severity >= Severity.DEPICTED]
     by_category = {f.category: f for f in findings}
     _, top = _rating_rule(by_category)
     if level is not None and suggested_level > level and top is not None:
@@ -146,13 +150,13 @@ def under_warnings(findings: Sequence[Finding], suggested: Suggested, declared: 
             kind="rating",
             category=top.category,
             declared=said,
-            note=(f"The work is rated {declared.rating}, but forewarn found {top.name.lower()} "
-                  f"({top.severity}) in {_where(top)}, which usually rates "
-                  f"{suggested.ao3_rating} on AO3 / {suggested.ffn_rating} on FanFiction.Net."),
+            note=messages.text("under_warning.rating", rating=declared.rating, name=top.name.lower(),
+                               severity=top.severity, where=_where(top), ao3_rating=suggested.ao3_rating,
+                               ffn_rating=suggested.ffn_rating),
         ))
     declared_lower = {w.lower() for w in declared.warnings}
-    for rule in _rules()["ao3_warning"]:
-        warning = rule["name"]
+    for rule in ratings_config().ao3_warning:
+        warning = rule.name
         if warning not in suggested.ao3_warnings or warning.lower() in declared_lower or declared.chose_not_to_warn:
             continue
         trigger = _first_match(rule, by_category)
@@ -160,9 +164,9 @@ def under_warnings(findings: Sequence[Finding], suggested: Suggested, declared: 
             kind="archive-warning",
             category=trigger.category if trigger else "death",
             declared=said,
-            note=f"The AO3 archive warning '{warning}' seems to apply but was not declared.",
+            note=messages.text("under_warning.archive_warning", warning=warning),
         ))
-    watched = set(_rules()["under_warning_categories"])
+    watched = ratings_config().under_warning_categories
     for finding in serious:
         if finding.category not in watched:
             continue
@@ -172,6 +176,8 @@ def under_warnings(findings: Sequence[Finding], suggested: Suggested, declared: 
             kind="category",
             category=finding.category,
             declared=said,
-            note=f"{category_note_lead(declared)}: {finding.name.lower()} ({finding.severity}) in {_where(finding)}.",
+            note=messages.text("under_warning.category", lead=category_note_lead(declared),
+                               found=messages.text("under_warning.category_found", name=finding.name.lower(),
+                                                   severity=finding.severity, where=_where(finding))),
         ))
     return notes

@@ -8,15 +8,23 @@ rely on the fields listed in the README's JSON contract, so rename nothing witho
 from __future__ import annotations
 
 import json
-from typing import Literal
+from collections.abc import Iterator
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
 
 from .documents import Declared
+from .severity import Severity
 
 SCHEMA_VERSION = "1.0"
 
-Severity = Literal["mentioned", "depicted", "graphic"]
+# In the JSON report a severity is its name; the schema lists the names as a plain string enum.
+_SeverityName = Annotated[Severity, WithJsonSchema({"enum": [s.value for s in Severity], "type": "string"})]
+
+
+def _empty(value: list) -> bool:
+    """Fields added after schema 1.0 are left out of the JSON while empty, so older reports stay byte-identical."""
+    return not value
 
 
 class _Model(BaseModel):
@@ -95,7 +103,7 @@ class Location(_ExplainedModel):
     char_start: int
     char_end: int
     position: float = Field(ge=0, le=1, description="Where in the story, 0 = start, 1 = end.")
-    severity: Severity
+    severity: _SeverityName = Field(title="Severity")
     quote: str | None = Field(None, description="Short evidence quote; only with --spoilers.")
     detectors: list[str] = Field(default_factory=list, description="Detectors that produced this location.")
     explanation: str | None = Field(None, description="Why the detectors fired (cue classes); only with --explain.")
@@ -111,7 +119,7 @@ class Finding(_Model):
     category: str = Field(description="Taxonomy id.")
     group: str
     name: str
-    severity: Severity = Field(description="Highest severity over all locations.")
+    severity: _SeverityName = Field(title="Severity", description="Highest severity over all locations.")
     confidence: float = Field(ge=0, le=1)
     locations: list[Location]
 
@@ -134,11 +142,26 @@ class UnderWarning(_Model):
     note: str
 
 
+class DeclaredNotFound(_Model):
+    """An archive warning the author declared that forewarn's findings do not support."""
+
+    warning: str = Field(description="The AO3 archive warning as forewarn knows it, e.g. 'Graphic Depictions Of Violence'.")
+    categories: list[str] = Field(description="Taxonomy ids a reader should expect from this warning.")
+    note: str = Field(description="In words: declared by the author, not found by forewarn.")
+
+
+class VerdictDeclared(_Model):
+    """An avoided category the author declared (an archive warning), whatever forewarn found."""
+
+    category: str
+    warning: str
+
+
 class VerdictLocation(_Model):
     """Where an avoided category first appears."""
 
     category: str
-    severity: Severity
+    severity: _SeverityName = Field(title="Severity")
     chapter: int
     position: float
 
@@ -150,7 +173,9 @@ class Verdict(_Model):
     safe_until_chapter: int | None = Field(None, description="With status safe-until: chapters before this one are clear.")
     summary: str
     hits: list[VerdictLocation] = []
-    avoid: dict[str, Severity] = Field(description="The avoid-list used: category -> minimum severity.")
+    declared: list[VerdictDeclared] = Field(
+        default_factory=list, exclude_if=_empty, description="Avoided categories the author declared; they make the status not-safe.")
+    avoid: dict[str, _SeverityName] = Field(description="The avoid-list used: category -> minimum severity.")
 
 
 class Support(_Model):
@@ -178,6 +203,8 @@ class Report(_ExplainedModel):
     findings: list[Finding]
     suggested: Suggested
     under_warning: list[UnderWarning] = []
+    declared_not_found: list[DeclaredNotFound] = Field(
+        default_factory=list, exclude_if=_empty, description="Archive warnings the author declared that forewarn did not find.")
     verdict: Verdict | None = None
     support: Support | None = None
     detectors: list[DetectorInfo] = []
@@ -187,6 +214,36 @@ class Report(_ExplainedModel):
         None, description="Cue matches the detectors set aside (negated, figurative...); only with --explain.")
 
     _explain_only = ("suppressed",)
+
+    def __repr__(self) -> str:
+        words = f"{self.work.words:,} words"
+        return (f"<Report {self.work.title or self.source.path or 'untitled'!r}: {words}, "
+                f"{len(self.findings)} finding{'s' if len(self.findings) != 1 else ''}"
+                f"{': ' + ', '.join(self.categories) if self.findings else ''}>")
+
+    def __iter__(self) -> Iterator[Finding]:  # type: ignore[override]
+        """The findings, in taxonomy order."""
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        """The number of findings."""
+        return len(self.findings)
+
+    def __getitem__(self, category: str) -> Finding:
+        """The finding for one category id (``report["self-harm"]``); KeyError when it was not found."""
+        found = self.finding(category)
+        if found is None:
+            raise KeyError(category)
+        return found
+
+    def __contains__(self, category: object) -> bool:
+        """Whether a category id was found (``"self-harm" in report``)."""
+        return any(f.category == category for f in self.findings)
+
+    @property
+    def categories(self) -> list[str]:
+        """The ids of the categories found, in taxonomy order."""
+        return [f.category for f in self.findings]
 
     def to_json(self, indent: int | None = 2) -> str:
         """The report as JSON text."""

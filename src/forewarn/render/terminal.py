@@ -189,6 +189,9 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
                            lead=Text("Verdict:", style="bold")))
     for note in _under_warning_lines(report):
         parts.append(prose(printable(note), lead=Text("Under-warned:", style="bold magenta")))
+    # Declared vs detected: an archive warning the author declared that forewarn did not find.
+    for item in report.declared_not_found:
+        parts.append(prose(f"{item.note}.", lead=Text(f"{printable(item.warning)}:", style="bold magenta")))
     suggested = report.suggested
     parts.append(Flow([
         Text.assemble(("Suggested: ", "bold"), f"AO3 {suggested.ao3_rating}"), Text(f"FFN {suggested.ffn_rating}"),
