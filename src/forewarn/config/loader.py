@@ -44,7 +44,7 @@ def validate_config(model: type[Model], data: dict[str, Any], name: str) -> Mode
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(f"{_where(e['loc'])}: {e['msg']}" for e in error.errors())
+        problems = "; ".join(f"{_where(e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in error.errors())
         raise ConfigError(f"{name}: {problems}") from None
 
 

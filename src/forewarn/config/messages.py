@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import field_validator
-
 from .loader import DataModel
-from .types import CategoryId, Template, template_fields
+from .types import CategoryId, FreeTemplate, Template
 
 # Message types: a string that may use only these {fields}.
 _ChapterFoundText = Template("chapter", "found")
@@ -80,14 +78,4 @@ class MessagesFile(DataModel):
     verdict: VerdictMessages
     declared: DeclaredMessages
     under_warning: UnderWarningMessages
-    cli: dict[str, str] = {}
-
-    @field_validator("cli")
-    @classmethod
-    def _cli_templates_parse(cls, value: dict[str, str]) -> dict[str, str]:
-        for key, text in value.items():
-            try:
-                template_fields(text)
-            except ValueError as error:
-                raise ValueError(f"{key}: {error}") from None
-        return value
+    cli: dict[str, FreeTemplate] = {}

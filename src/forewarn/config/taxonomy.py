@@ -41,11 +41,16 @@ class TaxonomyFile(DataModel):
         if sorted(self.severities) != sorted(s.value for s in Severity):
             raise ValueError(f"severities must name {', '.join(s.value for s in Severity)} (in rank order)")
         group_ids = {g.id for g in self.groups}
-        seen: set[str] = set()
+        ids = [c.id for c in self.categories]
+        duplicate = next((i for i in ids if ids.count(i) > 1), None)
+        if duplicate:
+            raise ValueError(f"category {duplicate!r} is listed twice")
+        names: dict[str, str] = {}  # every id and alias, lower-cased -> the category it names
         for category in self.categories:
             if category.group not in group_ids:
                 raise ValueError(f"category {category.id!r} names unknown group {category.group!r}")
-            if category.id in seen:
-                raise ValueError(f"category {category.id!r} is listed twice")
-            seen.add(category.id)
+            for name in (category.id, *category.aliases):
+                other = names.setdefault(name.lower(), category.id)
+                if other != category.id:
+                    raise ValueError(f"{name!r} (category {category.id!r}) already names category {other!r}")
         return self

@@ -47,3 +47,12 @@ def Template(*fields: str) -> object:  # noqa: N802 - used as a type in models
         return value
 
     return Annotated[str, AfterValidator(check)]
+
+
+def _parses(value: str) -> str:
+    template_fields(value)
+    return value
+
+
+FreeTemplate = Annotated[str, AfterValidator(_parses)]
+"""A message string with any ``{fields}``, as long as ``str.format`` can parse it."""
