@@ -11,7 +11,7 @@ from .config import assess_config
 from .detectors.base import Evidence, Explanation
 from .documents import Passage, Span
 from .report import Finding, Location, Reason
-from .taxonomy import SEVERITIES, categories, severity_rank
+from .taxonomy import SEVERITIES, Severity, categories, severity_rank
 from .work import Work
 
 
@@ -138,7 +138,7 @@ def _reasons(group: list[_Hit]) -> list[Reason]:
 def _location(group: list[_Hit], work: Work, settings: AssessSettings, category: str,
               spoilers: bool, explain: bool) -> Location:
     severity = max((h.severity for h in group), key=severity_rank)
-    depicted = sum(1 for h in group if severity_rank(h.severity) >= severity_rank("depicted"))
+    depicted = sum(1 for h in group if Severity(h.severity) >= Severity.DEPICTED)
     if category in settings.prolonged_categories and depicted >= settings.prolonged_passages:
         severity = SEVERITIES[-1]
     first, last = group[0].passage, group[-1].passage

@@ -33,13 +33,13 @@ else:  # pragma: no cover
 class Profile:
     """An avoid-list: category id -> minimum severity that matters to this reader."""
 
-    avoid: dict[str, str] = field(default_factory=dict)
+    avoid: dict[str, Severity] = field(default_factory=dict)
 
     def merged(self, other: Profile) -> Profile:
         """This profile with ``other``'s entries added (the lower minimum severity wins)."""
         avoid = dict(self.avoid)
         for category, severity in other.avoid.items():
-            if category not in avoid or Severity(severity) < avoid[category]:
+            if category not in avoid or severity < avoid[category]:
                 avoid[category] = severity
         return Profile(avoid)
 
@@ -59,7 +59,7 @@ def _check(category: str, severity: str, where: str) -> None:
 def parse_avoid(text: str | list[str]) -> Profile:
     """Parse ``self-harm,suicide:depicted`` (or a list of such items) into a Profile."""
     items = text.split(",") if isinstance(text, str) else [p for t in text for p in t.split(",")]
-    avoid: dict[str, str] = {}
+    avoid: dict[str, Severity] = {}
     for item in (i.strip().lower() for i in items):
         if not item:
             continue
@@ -67,7 +67,7 @@ def parse_avoid(text: str | list[str]) -> Profile:
         severity = severity or SEVERITIES[0]
         category = canonical_category(category, "--avoid")
         _check(category, severity, "--avoid")
-        avoid[category] = severity
+        avoid[category] = Severity(severity)
     return Profile(avoid)
 
 
@@ -88,7 +88,7 @@ def load_profile(path: str | Path | None = None) -> Profile:
     avoid = {canonical_category(str(name), str(target)): severity for name, severity in avoid.items()}
     for category, severity in avoid.items():
         _check(category, str(severity), str(target))
-    return Profile({k: str(v) for k, v in avoid.items()})
+    return Profile({k: Severity(str(v)) for k, v in avoid.items()})
 
 
 def reader_profile(

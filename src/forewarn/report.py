@@ -229,6 +229,10 @@ class Report(_ExplainedModel):
         """The number of findings."""
         return len(self.findings)
 
+    def __bool__(self) -> bool:
+        """Always true: a report with no findings is still a report (nothing detected is not 'no report')."""
+        return True
+
     def __getitem__(self, category: str) -> Finding:
         """The finding for one category id (``report["self-harm"]``); KeyError when it was not found."""
         found = self.finding(category)
