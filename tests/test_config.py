@@ -51,9 +51,11 @@ def _rename_key(table):
 
 
 TYPOS = [
-    (AssessFile, "assess.toml", lambda d: d.update(prolonged_categories=["violence", "self-harn"]), "prolonged_categories"),
+    (AssessFile, "assess.toml", lambda d: d.update(prolonged_categories=["violence", "self-harn"]),
+     "prolonged_categories"),
     (RatingsFile, "ratings.toml", _set(["rating", 1, "any", 0, "category"]), "rating.1.any.0.category"),
-    (RatingsFile, "ratings.toml", lambda d: d["under_warning_categories"].append("self-harn"), "under_warning_categories"),
+    (RatingsFile, "ratings.toml", lambda d: d["under_warning_categories"].append("self-harn"),
+     "under_warning_categories"),
     (RatingsFile, "ratings.toml", _rename_key("declared_aliases"), "declared_aliases.self-harn"),
     (RatingsFile, "ratings.toml", lambda d: d["ao3_warning"][2].update(declares=["rape"]), "ao3_warning.2.declares"),
     (MessagesFile, "messages.toml", lambda d: d["support"].update(categories=["self-harn"]), "support.categories"),
@@ -119,3 +121,17 @@ def test_models_are_frozen():
     settings = load_config(AssessFile, "assess.toml")
     with pytest.raises(Exception):
         settings.quote_chars = 5
+
+
+def test_every_message_the_code_asks_for_is_in_the_catalogue():
+    import re
+    from pathlib import Path
+
+    import forewarn
+
+    source = Path(forewarn.__file__).parent
+    used = {key for path in source.rglob("*.py")
+            for key in re.findall(r"messages\.text\(\s*\"([a-z_]+\.[a-z_]+)\"", path.read_text(encoding="utf-8"))}
+    assert len(used) >= 15
+    for key in used:
+        messages.template(key)  # raises KeyError naming the key

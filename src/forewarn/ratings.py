@@ -106,7 +106,9 @@ def category_note_lead(declared: Declared) -> str:
 
 def _where(finding: Finding) -> str:
     chapters = sorted({loc.chapter for loc in finding.locations})
-    shown = ", ".join(str(c) for c in chapters[:3]) + (messages.text("under_warning.and_later") if len(chapters) > 3 else "")
+    shown = ", ".join(str(c) for c in chapters[:3])
+    if len(chapters) > 3:
+        shown += messages.text("under_warning.and_later")
     key = "under_warning.several_chapters" if len(chapters) > 1 else "under_warning.one_chapter"
     return messages.text(key, chapters=shown)
 

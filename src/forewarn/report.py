@@ -145,7 +145,8 @@ class UnderWarning(_Model):
 class DeclaredNotFound(_Model):
     """An archive warning the author declared that forewarn's findings do not support."""
 
-    warning: str = Field(description="The AO3 archive warning as forewarn knows it, e.g. 'Graphic Depictions Of Violence'.")
+    warning: str = Field(
+        description="The AO3 archive warning as forewarn knows it, e.g. 'Graphic Depictions Of Violence'.")
     categories: list[str] = Field(description="Taxonomy ids a reader should expect from this warning.")
     note: str = Field(description="In words: declared by the author, not found by forewarn.")
 
@@ -174,7 +175,8 @@ class Verdict(_Model):
     summary: str
     hits: list[VerdictLocation] = []
     declared: list[VerdictDeclared] = Field(
-        default_factory=list, exclude_if=_empty, description="Avoided categories the author declared; they make the status not-safe.")
+        default_factory=list, exclude_if=_empty,
+        description="Avoided categories the author declared; they make the status not-safe.")
     avoid: dict[str, _SeverityName] = Field(description="The avoid-list used: category -> minimum severity.")
 
 
@@ -204,7 +206,8 @@ class Report(_ExplainedModel):
     suggested: Suggested
     under_warning: list[UnderWarning] = []
     declared_not_found: list[DeclaredNotFound] = Field(
-        default_factory=list, exclude_if=_empty, description="Archive warnings the author declared that forewarn did not find.")
+        default_factory=list, exclude_if=_empty,
+        description="Archive warnings the author declared that forewarn did not find.")
     verdict: Verdict | None = None
     support: Support | None = None
     detectors: list[DetectorInfo] = []
