@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from functools import cache
 from typing import Annotated
 
 from pydantic import AfterValidator
@@ -11,6 +12,7 @@ from .loader import load_config
 from .taxonomy import TaxonomyFile
 
 
+@cache
 def known_category_ids() -> frozenset[str]:
     """The category ids of ``taxonomy.toml``."""
     return frozenset(c.id for c in load_config(TaxonomyFile, "taxonomy.toml").categories)
