@@ -13,6 +13,7 @@ from .errors import ForewarnError, InputError, UsageError  # noqa: E402
 from .pipeline import scan  # noqa: E402
 from .profile import Profile, load_profile, parse_avoid, verdict  # noqa: E402
 from .report import Report  # noqa: E402
+from .severity import Severity  # noqa: E402
 
 __all__ = [
     "__version__",
@@ -20,6 +21,7 @@ __all__ = [
     "Forewarn",
     "ProgressEvent",
     "Report",
+    "Severity",
     "Profile",
     "load_profile",
     "parse_avoid",
