@@ -88,7 +88,7 @@ def test_taxonomy_accepts_aliases_and_refuses_an_alias_naming_two_categories():
     data["categories"][0]["aliases"] = ["fighting"]
     assert validate_config(TaxonomyFile, data, "taxonomy.toml").categories[0].aliases == ("fighting",)
     data["categories"][1]["aliases"] = ["Fighting"]
-    with pytest.raises(ConfigError, match="taxonomy.toml: .*'Fighting'"):
+    with pytest.raises(ConfigError, match="taxonomy.toml: .*'Fighting' names both violence and death"):
         validate_config(TaxonomyFile, data, "taxonomy.toml")
 
 

@@ -8,36 +8,23 @@ per category); case, spaces and punctuation never matter.
 from __future__ import annotations
 
 import difflib
-import re
 from functools import cache
 
+from .config import taxonomy_config
+from .config.taxonomy import name_key as normalize
 from .errors import UsageError
-from .taxonomy import load_data_toml
-
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def normalize(name: str) -> str:
-    """The comparison key of a name: lower case, letters and digits only."""
-    return _NOT_ALNUM.sub("", name.casefold())
 
 
 @cache
 def _names() -> dict[str, str]:
-    """Every accepted name's key -> category id; an alias that names two categories is a data error."""
-    table: dict[str, str] = {}
-    for category in load_data_toml("taxonomy.toml")["categories"]:
-        for name in (category["id"], category["name"], *category.get("aliases", [])):
-            key = normalize(name)
-            if table.setdefault(key, category["id"]) != category["id"]:
-                raise ValueError(f"taxonomy.toml: '{name}' names both {table[key]} and {category['id']}")
-    return table
+    """Every accepted name's key -> category id (taxonomy.toml refuses a name that stands for two)."""
+    return {normalize(name): c.id for c in taxonomy_config().categories for name in (c.id, c.name, *c.aliases)}
 
 
 @cache
 def aliases() -> dict[str, tuple[str, ...]]:
     """Each category id's aliases, as written in the taxonomy."""
-    return {c["id"]: tuple(c.get("aliases", [])) for c in load_data_toml("taxonomy.toml")["categories"]}
+    return {c.id: c.aliases for c in taxonomy_config().categories}
 
 
 def resolve_category(name: str) -> str | None:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field, model_validator
 
 from ..severity import Severity
 from .loader import DataModel
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def name_key(name: str) -> str:
+    """How category names compare: lower case, letters and digits only (``Self Harm`` = ``self-harm``)."""
+    return _NOT_ALNUM.sub("", name.casefold())
 
 
 class Group(DataModel):
@@ -45,12 +54,12 @@ class TaxonomyFile(DataModel):
         duplicate = next((i for i in ids if ids.count(i) > 1), None)
         if duplicate:
             raise ValueError(f"category {duplicate!r} is listed twice")
-        names: dict[str, str] = {}  # every id and alias, lower-cased -> the category it names
+        names: dict[str, str] = {}  # every id, name and alias as name_key -> the category it names
         for category in self.categories:
             if category.group not in group_ids:
                 raise ValueError(f"category {category.id!r} names unknown group {category.group!r}")
-            for name in (category.id, *category.aliases):
-                other = names.setdefault(name.lower(), category.id)
+            for name in (category.id, category.name, *category.aliases):
+                other = names.setdefault(name_key(name), category.id)
                 if other != category.id:
-                    raise ValueError(f"{name!r} (category {category.id!r}) already names category {other!r}")
+                    raise ValueError(f"{name!r} names both {other} and {category.id}")
         return self
