@@ -168,7 +168,7 @@ def test_a_worker_killed_by_the_system_fails_its_work_and_the_run_goes_on(tmp_pa
 def test_a_work_past_the_time_limit_fails_and_the_run_goes_on(tmp_path, monkeypatch):
     from forewarn.batch import archive
 
-    config = {**archive.settings(), "work_seconds": 1}
+    config = archive.settings().model_copy(update={"work_seconds": 1})
     monkeypatch.setattr(archive, "settings", lambda: config)
     works = [{"id": "a", "text": "A storm."}, {"id": "b", "text": "HANG"}]
     run_batch(_jsonl(tmp_path / "in.jsonl", works), tmp_path / "out", scan=fake_scan, jobs=1, chunk_size=1)
@@ -231,7 +231,8 @@ def test_a_killed_run_keeps_the_parts_flushed_by_time(tmp_path):
     script = CLI_WITH_FAKE_SCAN.replace(
         "from forewarn.cli import main",
         "import forewarn.batch.archive as archive, tomllib\n"
-        f"archive.settings = lambda: tomllib.loads(open({str(data)!r}).read())['archive']\n"
+        "from forewarn.config.batch import ArchiveSettings\n"
+        f"archive.settings = lambda: ArchiveSettings(**tomllib.loads(open({str(data)!r}).read())['archive'])\n"
         "from forewarn.cli import main",
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repository), str(repository / "src")])}
