@@ -11,13 +11,14 @@ from forewarn.config import (
     LexiconsFile, MessagesFile, RatingsFile, TaxonomyFile, load_config, read_toml, validate_config,
 )
 from forewarn.detectors.cue_rules import GROUP_FILES
+from forewarn.readers.config import ReadersConfig
 from forewarn.taxonomy import SEVERITIES, categories
 
 FILES = [
     (TaxonomyFile, "taxonomy.toml"), (AssessFile, "assess.toml"), (RatingsFile, "ratings.toml"),
     (MessagesFile, "messages.toml"), (LearnedFile, "learned.toml"), (BatchFile, "batch.toml"),
     (CharactersFile, "characters.toml"), (IntegrationsFile, "integrations.toml"),
-    (LexiconsFile, "cues/lexicons.toml"), (EngineFile, "cues/engine.toml"),
+    (ReadersConfig, "readers.toml"), (LexiconsFile, "cues/lexicons.toml"), (EngineFile, "cues/engine.toml"),
     *[(CueGroupFile, f"cues/{group}.toml") for group in GROUP_FILES],
 ]
 

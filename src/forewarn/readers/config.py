@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..taxonomy import load_data_toml
+from ..config import load_config
 
 
 class _Strict(BaseModel):
@@ -170,7 +170,7 @@ class HeadingPattern:
 @cache
 def readers_config() -> ReadersConfig:
     """``readers.toml``, validated."""
-    return ReadersConfig.model_validate(load_data_toml("readers.toml"))
+    return load_config(ReadersConfig, "readers.toml")
 
 
 @cache
