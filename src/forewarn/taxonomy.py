@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from .config import data_file, taxonomy_config
-from .config import read_toml as load_data_toml  # the raw reader other modules used before forewarn.config
+from .config import read_toml as load_data_toml  # raw TOML, for tests that edit a data file's contents
 from .config.taxonomy import Category, Group
 from .severity import Severity
 
