@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler
 from .documents import Declared
 from .severity import Severity
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 # In the JSON report a severity is its name; the schema lists the names as a plain string enum.
 _SeverityName = Annotated[Severity, WithJsonSchema({"enum": [s.value for s in Severity], "type": "string"})]
