@@ -230,6 +230,8 @@ def _card(browser, base_url, tmp_path, width: int, height: int, scheme: str = "l
     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     tab = context.new_page()
     tab.goto(base_url + "/")
+    tab.evaluate("localStorage.setItem('forewarn.avoid', JSON.stringify({'self-harm': 'mentioned'}))")
+    tab.reload()
     tab.wait_for_selector("#avoid-groups fieldset", state="attached")
     story = tmp_path / "lighthouse.txt"
     story.write_text(SAMPLE, encoding="utf-8")
@@ -255,8 +257,10 @@ def test_card_fits_a_phone_and_a_desktop(browser, base_url, tmp_path):
             assert chooser["x"] + chooser["width"] <= zone["x"] + zone["width"]
             assert tab.locator(".strip:visible").count() == 1
             assert tab.locator("#findings .finding").count() >= 2  # several categories, still one strip
+            assert "safe until chapter" in tab.inner_text("#verdict").lower()
             card = tab.locator("#result").bounding_box()
             assert card["height"] < 2500  # was 4,100 px (desktop) and 5,400 px (phone) for three chapters, a strip per category
+            tab.locator("#findings .finding > summary").first.click()  # one category's detail, on demand
             _keep_screenshot(tab, name, tmp_path)
         finally:
             context.close()
