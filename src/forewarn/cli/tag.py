@@ -161,7 +161,8 @@ def _one_book(console: Console, book_id: int, current: list[str], calibredb: Cal
 
 def _summary(console: Console, tally: _Tally, *, undo: bool, dry_run: bool) -> None:
     verb = ("to untag" if dry_run else "untagged") if undo else ("to tag" if dry_run else "tagged")
-    parts = [f"{tally.changed} book{'' if tally.changed == 1 else 's'} {verb}", f"{tally.unchanged} already up to date"]
+    parts = [f"{tally.changed} book{'' if tally.changed == 1 else 's'} {verb}",
+             f"{tally.unchanged} without forewarn tags" if undo else f"{tally.unchanged} already up to date"]
     if tally.unreadable:
         parts.append(f"{tally.unreadable} without a format forewarn reads (skipped)")
     parts.append(f"{len(tally.failed)} failed")
