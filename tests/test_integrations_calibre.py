@@ -267,3 +267,15 @@ def test_an_old_store_inside_the_library_is_moved_out(tmp_path):
     assert notes and "moved" in notes[0]
     with Store(target) as store:
         assert store.find_calibre(1) is not None
+
+
+def test_cli_shows_a_progress_bar_on_a_terminal(tmp_path, calibredb, monkeypatch):
+    library = make_calibre_library(tmp_path / "lib")
+    monkeypatch.setattr(tag_cli, "scan", fake_scan)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich: treat stderr as a terminal
+    result = _tag("--calibre", str(library), "--all", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Tagging" in result.stderr and "Summary" not in result.stderr
+    monkeypatch.delenv("FORCE_COLOR")  # the test runner's stderr is no terminal: no bar
+    quiet = _tag("--calibre", str(library), "--all", "--dry-run")
+    assert "Tagging" not in quiet.stderr

@@ -92,9 +92,12 @@ def _change(old: list[str], new: list[str]) -> str:
 
 
 def _progress(total: int) -> Progress:
+    """A bar on stderr when it is a terminal; per-book lines print above it only when stdout is the
+    terminal too (redirected, they go to the file, not into the bar's stream)."""
     stderr = Console(stderr=True)
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=stderr, transient=True, disable=not stderr.is_terminal or total < 2)
+                    console=stderr, transient=True, disable=not stderr.is_terminal or total < 2,
+                    redirect_stdout=Console().is_terminal, redirect_stderr=False)
 
 
 def _tag_calibre(console: Console, library: Path, chosen: dict[int, list[str]], calibredb: Calibredb, *,
