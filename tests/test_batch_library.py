@@ -222,14 +222,17 @@ def test_cli_summary_avoid_and_export(tmp_path, cli):
     assert "Scanned 0 works" in again.output and "4 already done" in again.output
 
 
-def test_cli_calibre_library(tmp_path, cli):
+def test_cli_calibre_library(tmp_path, cli, monkeypatch):
+    from forewarn.batch.calibre import calibre_store
     from tests.batch_fakes import make_calibre_library
 
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
     library = make_calibre_library(tmp_path / "cal")
     result = cli("--calibre", str(library))
     assert result.exit_code == 0, result.output
     assert "Scanned 2 works" in result.output and "calibre book 3 (Only PDF): no format forewarn reads" in result.output
-    assert (library / ".forewarn" / "results.sqlite").is_file()
+    assert not (library / ".forewarn").exists()  # calibredb check_library would list it as an extra author
+    assert calibre_store(library).is_file() and calibre_store(library).is_relative_to(tmp_path / "data-home")
 
 
 @pytest.mark.parametrize(

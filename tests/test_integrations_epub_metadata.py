@@ -12,11 +12,12 @@ import forewarn.cli.tag as tag_cli
 from forewarn.cli._app import app
 from forewarn.errors import InputError
 from forewarn.integrations import epub_metadata
+from forewarn.report import SCHEMA_VERSION
 from tests.batch_fakes import fake_report, fake_scan
 from tests.epub_fakes import OPF, make_epub, raw_members
 
 REPORT = fake_report("storm and cliff")
-LABELS = ["forewarn: death (mentioned)", "forewarn: self-harm (graphic)", "forewarn: rated Mature"]
+LABELS = ["CW: Self-harm (graphic)", "CW: Death (mentioned)", "CW: Rated Mature"]
 
 
 def _subjects(path) -> list[str]:
@@ -33,7 +34,7 @@ def test_apply_adds_subjects_and_meta_and_changes_nothing_else(tmp_path):
     assert backup.read_bytes() == before
     assert _subjects(book) == ["Fluff", *LABELS]
     opf = zipfile.ZipFile(book).read("OEBPS/content.opf").decode()
-    assert '<meta name="forewarn:report" content="forewarn 0.1.0, report schema 1.0"/>' in opf
+    assert f'<meta name="forewarn:report" content="forewarn 0.1.0, report schema {SCHEMA_VERSION}"/>' in opf
     old, new = raw_members(before), raw_members(book.read_bytes())
     assert all(new[name] == old[name] for name in old if name != "OEBPS/content.opf")
 
@@ -51,7 +52,7 @@ def test_tagging_again_replaces_old_forewarn_subjects_and_keeps_the_first_backup
     original = book.read_bytes()
     epub_metadata.apply(epub_metadata.plan(book, REPORT))
     epub_metadata.apply(epub_metadata.plan(book, fake_report("a quiet day")))
-    assert _subjects(book) == ["Fluff", "forewarn: rated General Audiences"]
+    assert _subjects(book) == ["Fluff", "CW: Rated General Audiences"]
     assert epub_metadata.backup_path(book).read_bytes() == original
     same = epub_metadata.plan(book, fake_report("a quiet day"))
     assert same.before == same.after
@@ -109,7 +110,7 @@ def test_real_epubs_from_shared_data(tmp_path, shared_data):
         opf = next(n for n in before if n.endswith(".opf"))
         assert all(after[n] == before[n] for n in before if n != opf), source.name
         assert zipfile.ZipFile(book).testzip() is None
-        assert "forewarn: rated Mature" in zipfile.ZipFile(book).read(opf).decode()
+        assert "CW: Rated Mature" in zipfile.ZipFile(book).read(opf).decode()
 
 
 @pytest.fixture
@@ -123,7 +124,7 @@ def test_cli_dry_run_shows_the_diff_and_writes_nothing(tmp_path, runner):
     before = book.read_bytes()
     result = runner.invoke(app, ["tag", str(book), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "+    <dc:subject>forewarn: rated General Audiences</dc:subject>" in result.output
+    assert "+    <dc:subject>CW: Rated General Audiences</dc:subject>" in result.output
     assert book.read_bytes() == before and not epub_metadata.backup_path(book).exists()
 
 

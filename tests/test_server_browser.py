@@ -114,18 +114,26 @@ def test_upload_shows_the_warning_card(page, tmp_path):
 
     findings = page.locator("#findings .finding")
     assert findings.count() == chips.count()
-    finding = findings.first
-    strip = finding.locator(".strip")
+    # One strip for the whole story, whatever the number of categories; details stay closed.
+    assert page.locator(".strip:visible").count() == 1
+    strip = page.locator("#story-strip")
     assert strip.locator(".tick").count() == 3  # one tick per chapter
-    assert strip.locator(".mark").count() >= 1
+    assert strip.locator(".mark").count() == sum(
+        f.locator(".location").count() for f in findings.all())
     label = strip.get_attribute("aria-label")
     assert "chapter 3" in label and "% through" in label
+    legend = page.locator(".legend").inner_text().lower()
+    assert all(word in legend for word in ("mentioned", "depicted", "graphic", "chapter start"))
+    assert page.locator("#findings .finding[open]").count() == 0
 
     verdict = page.locator("#verdict").inner_text().lower()
     assert "not safe" in verdict or "safe until chapter 3" in verdict
     assert page.locator("#support").is_visible()
 
-    finding.locator("details summary").click()
+    strip.locator(".mark").last.click()  # a mark opens its category's details
+    finding = page.locator("#findings .finding[open]")
+    assert finding.count() == 1
+    assert finding.locator(".strip").is_visible()
     quote = finding.locator(".quote").first
     toggle = finding.locator(".spoiler-toggle").first
     assert not quote.is_visible()
@@ -161,7 +169,7 @@ def test_hostile_story_text_shows_as_text(page, tmp_path):
     story.write_text(f"<html><head><title>{title}</title></head><body>{paragraphs}</body></html>",
                      encoding="utf-8")
     _scan_file(page, story)
-    for toggle in page.locator(".finding details summary").all():
+    for toggle in page.locator(".finding > summary").all():
         toggle.click()
     for button in page.locator(".spoiler-toggle").all():
         button.click()
@@ -185,3 +193,87 @@ def test_pasted_text_and_errors(page):
         button.evaluate("node => node.click()")
     assert page.evaluate("window.__pwned") is None
     assert page.locator("#result img, #result script").count() == 0
+
+
+# A longer story of the team's own for the layout checks and the screenshots in docs/.
+SAMPLE = """Chapter 1
+
+Mira came home to the lighthouse for the summer. Her brother Jonah met her at the quay with the dog.
+
+Chapter 2
+
+They cleared out their grandmother's room. She had died in the spring, peacefully, and Mira cried over her letters.
+
+Chapter 3
+
+The fair came to town. Jonah won a goldfish and Mira ate too much candyfloss.
+
+Chapter 4
+
+Outside the pub a stranger punched Jonah in the face and kicked him while he lay on the ground. Blood ran from his nose onto the cobbles.
+
+Chapter 5
+
+At the hospital Jonah joked about his bruises. Mira held his hand and they laughed.
+
+Chapter 6
+
+Years before, Mira had cut her arms with a razor blade when things were bad. She told Jonah about the scars at last.
+
+Chapter 7
+
+On the last evening they climbed the lighthouse and watched the boats come in.
+"""
+
+
+def _card(browser, base_url, tmp_path, width: int, height: int, scheme: str = "light"):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    tab = context.new_page()
+    tab.goto(base_url + "/")
+    tab.evaluate("localStorage.setItem('forewarn.avoid', JSON.stringify({'self-harm': 'mentioned'}))")
+    tab.reload()
+    tab.wait_for_selector("#avoid-groups fieldset", state="attached")
+    story = tmp_path / "lighthouse.txt"
+    story.write_text(SAMPLE, encoding="utf-8")
+    _scan_file(tab, story)
+    return context, tab
+
+
+def _keep_screenshot(tab, name: str, tmp_path) -> None:
+    """Screenshot the card; FOREWARN_SCREENSHOTS=docs also writes it into that folder."""
+    folder = os.environ.get("FOREWARN_SCREENSHOTS")
+    target = Path(folder) / name if folder else tmp_path / name
+    tab.locator("#result").screenshot(path=str(target))
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_card_fits_a_phone_and_a_desktop(browser, base_url, tmp_path):
+    for width, name in ((1280, "screenshot-card.png"), (390, "screenshot-phone.png")):
+        context, tab = _card(browser, base_url, tmp_path, width, 900)
+        try:
+            assert tab.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out
+            zone = tab.locator("#dropzone").bounding_box()
+            chooser = tab.locator("#file").bounding_box()
+            assert chooser["x"] + chooser["width"] <= zone["x"] + zone["width"]
+            assert tab.locator(".strip:visible").count() == 1
+            assert tab.locator("#findings .finding").count() >= 2  # several categories, still one strip
+            assert "safe until chapter" in tab.inner_text("#verdict").lower()
+            card = tab.locator("#result").bounding_box()
+            assert card["height"] < 2500  # was 4,100 px (desktop) and 5,400 px (phone) for three chapters, a strip per category
+            tab.locator("#findings .finding > summary").first.click()  # one category's detail, on demand
+            _keep_screenshot(tab, name, tmp_path)
+        finally:
+            context.close()
+
+
+def test_dark_mode_follows_the_system(browser, base_url, tmp_path):
+    context, tab = _card(browser, base_url, tmp_path, 1280, 900, scheme="dark")
+    try:
+        background = tab.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+        ink = tab.evaluate("getComputedStyle(document.querySelector('#result')).color")
+        channels = [int(x) for x in background[background.index("(") + 1:-1].split(",")[:3]]
+        assert max(channels) < 60, background  # dark page
+        assert min(int(x) for x in ink[ink.index("(") + 1:-1].split(",")[:3]) > 180, ink  # light text
+        _keep_screenshot(tab, "screenshot-dark.png", tmp_path)
+    finally:
+        context.close()

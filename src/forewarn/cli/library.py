@@ -154,7 +154,7 @@ def library_command(
     calibre_library: Optional[Path] = typer.Option(
         None, "--calibre", metavar="LIBRARY_DIR", help="Scan a Calibre library (the folder holding metadata.db)."),
     store: Optional[Path] = typer.Option(
-        None, "--store", help="Results store (SQLite); default: .forewarn/results.sqlite inside the library."),
+        None, "--store", help="Results store (SQLite); default: .forewarn/results.sqlite inside a folder, the user data dir for Calibre."),
     jobs: Optional[int] = typer.Option(
         None, "--jobs", "-j", min=0, help="Worker processes (default: one per CPU core; 0: scan in this process)."),
     avoid: Optional[str] = typer.Option(
@@ -174,7 +174,7 @@ def library_command(
         root, items, unreadable = _items(path, calibre_library)
         options = ScanOptions(thorough=thorough, detector_names=tuple(detector or ()))
         scan_fingerprint = detectors_fingerprint(options)
-        store_path = store or default_store(root)
+        store_path = store or (calibre.calibre_store(root, notify=console.print) if calibre_library is not None else default_store(root))
     bar = _Bar(Console(stderr=True))
     with usage_errors(), Store(store_path) as results:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import io
 import sys
 from pathlib import Path
 from typing import Optional
@@ -15,8 +15,9 @@ from ..category_names import canonical_categories, complete_categories
 from ..errors import UsageError
 from ..pipeline import scan
 from ..profile import reader_profile
+from ..render.outputs import choose_output, emit, render_reports
 from ..render.progress import ScanBar, progress_wanted
-from ..render.safe import json_printable, printable
+from ..render.safe import printable
 from ..render.terminal import print_clean, print_report
 from ..report import Report
 from ..taxonomy import data_file
@@ -78,7 +79,12 @@ def scan_command(
         None, metavar="FILE", help="Story files to scan (txt, md, html, epub, docx); '-' reads stdin.",
         show_default=False),
     example: bool = typer.Option(False, "--example", help="Scan the short sample story that ships with forewarn."),
-    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON (an array for several files)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the report as JSON (an array for several files); same as --to json."),
+    to: Optional[str] = typer.Option(
+        None, "--to", metavar="KIND",
+        help="Output: text (the terminal summary, default), json, html (a standalone warning card) or ao3 (tags to paste)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the output to FILE."),
     spoilers: bool = typer.Option(False, "--spoilers", help="Add a short evidence quote per place."),
     explain: bool = typer.Option(False, "--explain", help="Show which detector produced each finding and why."),
     details: bool = typer.Option(False, "--details", help="One line per place: chapter, scene, paragraphs, %."),
@@ -110,10 +116,12 @@ def scan_command(
         inputs = _inputs(files, example)
         chosen_profile = reader_profile(avoid, profile, use_default_file=use_profile)
         fail_categories = _fail_on(fail_on)
+        kind = choose_output(to, as_json)
+    as_json = kind != "text"  # --json and every --to but text replace the terminal summary
     max_bytes = int(max_size * 1024 * 1024) if max_size else None
-    console = Console(highlight=False)
+    console = Console(highlight=False, file=io.StringIO(), no_color=True, width=100) if output else Console(highlight=False)
     errors = Console(stderr=True, highlight=False)
-    wanted = progress_wanted(show_progress, stderr=errors, json_to_pipe=as_json and not sys.stdout.isatty())
+    wanted = progress_wanted(show_progress, stderr=errors, json_to_pipe=as_json and output is None and not sys.stdout.isatty())
     several = len(inputs) > 1
     results: list[tuple[str, Report | None]] = []
     with ScanBar(errors, len(inputs), enabled=wanted) as bar:
@@ -135,11 +143,14 @@ def scan_command(
                              limits=not several, label=label)
     reports = [report for _, report in results if report is not None]
     if as_json and reports:
-        payload = reports[0].to_dict() if not several else [r.to_dict() for r in reports]
-        print(json_printable(json.dumps(payload, indent=2, ensure_ascii=False)))
+        with usage_errors():
+            emit(render_reports(reports, kind, several=several), output)
     elif several and reports:
         _print_summary(console, results)
         print_clean(console, Text("\n" + reports[0].limits, style="dim"))
+    if output is not None and not as_json and reports:
+        with usage_errors():
+            emit("".join(line.rstrip() + "\n" for line in console.file.getvalue().splitlines()), output)
     if len(reports) < len(results):
         raise typer.Exit(EXIT_BAD_INPUT)
     found = {f.category for r in reports for f in r.findings}

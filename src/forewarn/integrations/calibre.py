@@ -1,8 +1,9 @@
 """Write forewarn's labels into a Calibre library through Calibre's own ``calibredb``.
 
 Tags: ``calibredb set_metadata ID --field tags:...`` replaces all of a book's tags, so the current
-tags are read first (``calibredb list --for-machine --fields tags``), old ``forewarn: ...`` tags
-are dropped, every other tag is kept, and the new ones are added. A custom column (made once with
+tags are read first (``calibredb list --for-machine --fields tags``, one call for every book a
+search selects), the tags forewarn wrote before are dropped (see :mod:`.labels`), every other tag
+is kept, and the new ones are added. A custom column (made once with
 ``calibredb add_custom_column forewarn Forewarn text --is-multiple``) is set with
 ``calibredb set_custom`` instead, which leaves tags alone. Never touches ``metadata.db`` itself.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,24 +43,40 @@ class Calibredb:
             raise InputError(f"calibredb {arguments[0]} failed: {reason}")
         return done.stdout
 
-    def tags(self, book_id: int) -> list[str]:
-        """The book's current tags; raise InputError if there is no such book."""
-        output = self._run("list", "--for-machine", "--fields", "tags", "--search", f"id:{book_id}")
+    def books(self, search: str | None = None) -> dict[int, list[str]]:
+        """Tags by book id of every book ``search`` (Calibre's own search syntax) selects; all books
+        without one."""
+        arguments = ["list", "--for-machine", "--fields", "tags"]
+        if search is not None:
+            arguments += ["--search", search]
+        output = self._run(*arguments)
         try:
             books = json.loads(output or "[]")
-        except ValueError as error:
+            return {int(b["id"]): list(b.get("tags") or []) for b in books}
+        except (ValueError, TypeError, KeyError) as error:
             raise InputError(f"calibredb list gave output forewarn cannot read: {error}") from error
-        book = next((b for b in books if b.get("id") == book_id), None)
-        if book is None:
-            raise InputError(f"no book with id {book_id} in {self.library}; see `calibredb list` for ids")
-        return list(book.get("tags") or [])
 
-    def set_tags(self, book_id: int, labels: list[str]) -> list[str]:
-        """Replace the book's forewarn tags with ``labels``, keeping every other tag; return all tags."""
-        merged = merge_labels(self.tags(book_id), labels)
-        if any("," in tag for tag in merged):
+    def tags(self, book_id: int) -> list[str]:
+        """The book's current tags; raise InputError if there is no such book."""
+        books = self.books(f"id:{book_id}")
+        if book_id not in books:
+            raise InputError(f"no book with id {book_id} in {self.library}; see `calibredb list` for ids")
+        return books[book_id]
+
+    def write_tags(self, book_id: int, tags: list[str]) -> None:
+        """Set the book's tags to exactly ``tags``."""
+        if any("," in tag for tag in tags):
             raise InputError("a tag contains a comma, which calibredb cannot set; rename it in calibre first")
-        self._run("set_metadata", "--field", f"tags:{','.join(merged)}", str(book_id))
+        self._run("set_metadata", "--field", f"tags:{','.join(tags)}", str(book_id))
+
+    def set_tags(self, book_id: int, labels: list[str], *, prefix: str | None = None, written: Collection[str] = (),
+                 current: list[str] | None = None) -> list[str]:
+        """Replace the book's forewarn tags with ``labels``, keeping every other tag; return all tags.
+
+        ``current`` saves a ``calibredb list`` when the tags were just read; ``written`` are the tags
+        forewarn recorded writing on this book before."""
+        merged = merge_labels(self.tags(book_id) if current is None else current, labels, prefix, written)
+        self.write_tags(book_id, merged)
         return merged
 
     def set_custom(self, book_id: int, column: str, labels: list[str]) -> None:

@@ -311,6 +311,10 @@
           el("span", { className: "chip-name", text: finding.name }),
           severityBadge(finding.severity),
         ]);
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          openFinding(finding.category);
+        });
         list.append(el("li", {}, [link]));
       }
       holder.append(el("div", { className: "chip-group" }, [el("h4", { text: group ? group.name : groupId }), list]));
@@ -361,31 +365,77 @@
     return `chapter ${location.chapter}, ${percent(location.position)}% through (${SEVERITY_WORDS[location.severity] || location.severity})`;
   }
 
-  function renderStrip(report, finding) {
+  function chapterTicks(report, strip, labelled) {
     const span = storySpan(report);
+    const chapters = report.work.chapters;
+    if (chapters.length < 2) return;
+    const every = Math.ceil(chapters.length / 24);
+    chapters.forEach((chapter, index) => {
+      const tick = el("span", { className: "tick", attrs: { "aria-hidden": "true" } });
+      const left = ((chapter.char_start - span.start) / span.length) * 100;
+      tick.style.left = `${Math.max(0, Math.min(100, left))}%`;
+      if (labelled && index % every === 0) tick.append(el("span", { className: "tick-label", text: chapter.index }));
+      strip.append(tick);
+    });
+  }
+
+  function placeMark(report, location, mark) {
+    const span = storySpan(report);
+    const width = ((location.char_end - location.char_start) / span.length) * 100;
+    const left = Math.max(0, Math.min(1, Number(location.position) || 0)) * 100;
+    mark.style.left = `${Math.min(left, 99.2)}%`;
+    mark.style.width = `${Math.max(0.8, Math.min(width, 100 - left))}%`;
+    return mark;
+  }
+
+  function openFinding(category) {
+    const details = $(`finding-${safeId(category)}`);
+    if (!details) return;
+    details.open = true;
+    details.scrollIntoView({ block: "nearest" });
+    details.querySelector("summary").focus();
+  }
+
+  // One strip for the whole story: every location of every category, coloured by severity
+  // (graphic drawn last, on top). A mark names its category on hover and opens its details.
+  function renderStoryStrip(report) {
+    const strip = $("story-strip");
+    clear(strip);
+    const marks = [];
+    for (const finding of report.findings) {
+      for (const location of finding.locations) marks.push({ finding: finding, location: location });
+    }
+    marks.sort((a, b) => SEVERITIES.indexOf(a.location.severity) - SEVERITIES.indexOf(b.location.severity));
+    const words = report.findings
+      .map((finding) => `${finding.name}: ${finding.locations.map(locationWords).join("; ")}`)
+      .join(". ");
+    strip.setAttribute("aria-label", `The whole story, start to end. ${words || "Nothing detected."}`);
+    chapterTicks(report, strip, true);
+    for (const { finding, location } of marks) {
+      const mark = el("span", {
+        className: `mark mark-${location.severity}`,
+        attrs: {
+          "aria-hidden": "true",
+          title: `${finding.name}: chapter ${location.chapter}, ${SEVERITY_WORDS[location.severity] || location.severity}`,
+          "data-category": finding.category,
+        },
+      });
+      mark.addEventListener("click", () => openFinding(finding.category));
+      strip.append(placeMark(report, location, mark));
+    }
+    $("strip-area").hidden = !report.findings.length;
+  }
+
+  function renderStrip(report, finding) {
     const words = finding.locations.map(locationWords).join("; ");
     const strip = el("div", {
-      className: "strip",
+      className: "strip strip-small",
       attrs: { role: "img", "aria-label": `${finding.name}: ${words || "no locations"}` },
     });
-    const chapters = report.work.chapters;
-    if (chapters.length > 1) {
-      const every = Math.ceil(chapters.length / 24);
-      chapters.forEach((chapter, index) => {
-        const tick = el("span", { className: "tick", attrs: { "aria-hidden": "true" } });
-        const left = ((chapter.char_start - span.start) / span.length) * 100;
-        tick.style.left = `${Math.max(0, Math.min(100, left))}%`;
-        if (index % every === 0) tick.append(el("span", { className: "tick-label", text: chapter.index }));
-        strip.append(tick);
-      });
-    }
+    chapterTicks(report, strip, false);
     for (const location of finding.locations) {
       const mark = el("span", { className: `mark mark-${location.severity}`, attrs: { "aria-hidden": "true" } });
-      const width = ((location.char_end - location.char_start) / span.length) * 100;
-      const left = Math.max(0, Math.min(1, Number(location.position) || 0)) * 100;
-      mark.style.left = `${Math.min(left, 99.2)}%`;
-      mark.style.width = `${Math.max(0.8, Math.min(width, 100 - left))}%`;
-      strip.append(mark);
+      strip.append(placeMark(report, location, mark));
     }
     return strip;
   }
@@ -415,25 +465,26 @@
     return item;
   }
 
+  // Per-category detail on demand: one closed <details> per category.
   function renderFindings(report) {
+    renderStoryStrip(report);
     const holder = $("findings");
     clear(holder);
     for (const finding of report.findings) {
-      const row = el("article", { className: "finding", attrs: { id: `finding-${safeId(finding.category)}` } }, [
-        el("h4", {}, [
-          el("span", { text: `${finding.name} ` }),
-          severityBadge(finding.severity),
-          el("span", { className: "confidence", text: ` confidence ${percent(finding.confidence)}%` }),
-        ]),
-        renderStrip(report, finding),
-      ]);
       const places = finding.locations.length;
-      const details = el("details", { className: "locations" }, [
-        el("summary", { text: `${places} place${places === 1 ? "" : "s"} in the story` }),
-        el("ol", {}, finding.locations.map((location, index) => renderLocation(finding, location, index))),
+      const summary = el("summary", {}, [
+        el("span", { className: "finding-name", text: `${finding.name} ` }),
+        severityBadge(finding.severity),
+        el("span", {
+          className: "confidence",
+          text: ` ${places} place${places === 1 ? "" : "s"} · confidence ${percent(finding.confidence)}%`,
+        }),
       ]);
-      row.append(details);
-      holder.append(row);
+      holder.append(el("details", { className: "finding", attrs: { id: `finding-${safeId(finding.category)}` } }, [
+        summary,
+        renderStrip(report, finding),
+        el("ol", { className: "locations" }, finding.locations.map((location, index) => renderLocation(finding, location, index))),
+      ]));
     }
   }
 
