@@ -13,6 +13,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
+from .. import messages
 from ..ratings import category_note_lead, describe_declared
 from ..report import Finding, Location, Report
 from ..taxonomy import categories, groups
@@ -75,7 +76,7 @@ def _declared(report: Report) -> Text | None:
     parts = describe_declared(report.declared)
     if not parts:
         return None
-    return Text.assemble(("Declared by the author: ", "bold"), printable("; ".join(parts), one_line=True))
+    return Text.assemble((messages.text("cli.declared_lead"), "bold"), printable("; ".join(parts), one_line=True))
 
 
 def _under_warning_lines(report: Report) -> list[str]:
@@ -86,12 +87,18 @@ def _under_warning_lines(report: Report) -> list[str]:
         return lines + [n.note for n in per_category]
     names = {f.category: f"{f.name.lower()} ({f.severity})" for f in report.findings}
     lead = category_note_lead(report.declared)
-    return lines + [f"{lead}: {', '.join(names[n.category] for n in per_category)}."]
+    return lines + [messages.text("cli.under_warning_folded", lead=lead,
+                                  categories=", ".join(names[n.category] for n in per_category))]
 
 
-_BECAUSE = {"negation": "negated", "figurative": "figurative use", "forbids": "a word that rules it out nearby",
-            "requires": "a needed second cue missing", "who": "about the wrong subject",
-            "not_who": "about the wrong subject"}
+def _set_aside_count(count: int, because: str) -> str:
+    """"2 matches negated": how many cue matches were set aside, and why (``cli.because_*``)."""
+    try:
+        reason = messages.text(f"cli.because_{because}")
+    except KeyError:
+        reason = because
+    return messages.text("cli.set_aside_count", count=count, because=reason,
+                         matches=messages.text("cli.matches" if count > 1 else "cli.match"))
 
 
 def set_aside_lines(report: Report) -> list[Text]:
@@ -102,10 +109,10 @@ def set_aside_lines(report: Report) -> list[Text]:
         reasons[item.because] = reasons.get(item.because, 0) + 1
     found = {f.category for f in report.findings}
     names = {c.id: c.name for c in categories().values()}
-    return [Text.assemble(("Not reported: " if category not in found else "Also set aside: ", "dim bold"),
-                          (f"{names.get(category, category)} — " + ", ".join(
-                              f"{n} match{'es' if n > 1 else ''} {_BECAUSE.get(b, b)}" for b, n in reasons.items()),
-                           "dim"))
+    return [Text.assemble((messages.text("cli.not_reported" if category not in found else "cli.also_set_aside"),
+                           "dim bold"),
+                          (f"{names.get(category, category)} — "
+                           + ", ".join(_set_aside_count(n, b) for b, n in reasons.items()), "dim"))
             for category, reasons in counts.items()]
 
 
@@ -201,11 +208,11 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     if declared:
         parts.append(declared)
     for notice in report.notices:
-        parts.append(Text(f"Note: {printable(notice)}", style="yellow"))
+        parts.append(Text(messages.text("cli.notice", notice=printable(notice)), style="yellow"))
     if report.findings:
         parts.append(Padding(_Findings(report, spoilers, explain, details), (1, 0, 0, 0)))
     else:
-        parts.append(Text("\nNothing detected.", style="bold"))
+        parts.append(Text("\n" + messages.text("cli.nothing_detected"), style="bold"))
     if explain:
         parts.extend(set_aside_lines(report))
     if report.support:
