@@ -169,7 +169,7 @@ def grid(data: Path, events: list[dict], negatives: list[dict]) -> str:
     """Document recall and false alarms of the dev-split books under other work-level rules."""
     from dataclasses import replace
 
-    from forewarn.assess import load_settings
+    from forewarn.stages.assess import load_settings
     from pool import GRID_PASSAGES, GRID_SCORES, evidence_of, reported
 
     books = sorted(p.stem for p in (data / "texts").glob("*.txt") if split_of(f"book-{p.stem}") == "dev")

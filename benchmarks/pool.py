@@ -63,7 +63,7 @@ def evidence_of(path: Path, detector: str):
     """(work, passages, evidence) of one work read and scanned by forewarn's detectors."""
     from forewarn.detectors.registry import default_detectors, detectors_by_name
     from forewarn.pipeline import read_work, run_detectors
-    from forewarn.segment import segment
+    from forewarn.stages.segment import segment
 
     work = read_work(path)
     passages = segment(work)
@@ -73,7 +73,7 @@ def evidence_of(path: Path, detector: str):
 
 def reported(scanned, settings) -> set[str]:
     """Categories the assessor reports for one scanned work under ``settings``."""
-    from forewarn.assess import assess
+    from forewarn.stages.assess import assess
 
     work, passages, evidence = scanned
     return {f.category for f in assess(work, passages, evidence, settings=settings)}
@@ -116,7 +116,7 @@ def main() -> None:
     parser.add_argument("--grid", action="store_true", help="sweep the work-level rule (dev split only)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    from forewarn.assess import load_settings
+    from forewarn.stages.assess import load_settings
 
     data = args.data.resolve()
     works = [w for w in pool_works(data).values() if split_of(w["author"]) == args.split]

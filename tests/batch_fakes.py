@@ -13,8 +13,7 @@ import signal
 import time
 from pathlib import Path
 
-from forewarn.errors import InputError
-from forewarn.report import (
+from forewarn.documents.report import (
     Declared,
     Finding,
     Location,
@@ -23,6 +22,7 @@ from forewarn.report import (
     Suggested,
     WorkInfo,
 )
+from forewarn.errors import InputError
 from forewarn.taxonomy import categories
 
 FAKE_FINGERPRINT = "fake-detectors 1"

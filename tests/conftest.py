@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from forewarn.work import Work, WorkBuilder
+from forewarn.documents.work import Work, WorkBuilder
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

@@ -1,8 +1,8 @@
 from dataclasses import replace
 
-from forewarn.assess import AssessSettings, assess, quote
 from forewarn.detectors.base import CueSpan, Evidence, Explanation
-from forewarn.segment import segment
+from forewarn.stages.assess import AssessSettings, assess, quote
+from forewarn.stages.segment import segment
 
 from .conftest import build_work
 

@@ -16,11 +16,11 @@ from forewarn.category_names import canonical_category, complete_categories, res
 from forewarn.cli import app
 from forewarn.errors import UsageError
 from forewarn.pipeline import scan
-from forewarn.profile import load_profile, parse_avoid
 from forewarn.render.flow import Flow
 from forewarn.render.progress import ScanBar, progress_wanted
 from forewarn.render.safe import json_printable, printable
 from forewarn.render.terminal import SEVERITY_STYLE
+from forewarn.stages.profile import load_profile, parse_avoid
 
 STORY = (
     "Chapter 1\n\nMara walked to the market and bought bread for her brother.\n\n"

@@ -9,9 +9,9 @@ import pytest
 from forewarn.detectors.base import Detector, Passage
 from forewarn.detectors.cue_rules import cue_book
 from forewarn.detectors.cues import CueDetector
-from forewarn.segment import segment
+from forewarn.documents.work import WorkBuilder
+from forewarn.stages.segment import segment
 from forewarn.taxonomy import category_ids
-from forewarn.work import WorkBuilder
 
 THRESHOLD = 0.5
 

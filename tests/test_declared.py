@@ -5,9 +5,9 @@ import json
 from rich.console import Console
 
 import forewarn
-from forewarn.ratings import declared_not_found
+from forewarn.documents.report import Declared, Suggested
 from forewarn.render.terminal import render_report
-from forewarn.report import Declared, Suggested
+from forewarn.stages.ratings import declared_not_found
 
 AO3_PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"/><title>Lanterns</title></head><body>

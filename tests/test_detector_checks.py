@@ -17,7 +17,7 @@ import pytest
 
 from forewarn.detectors.base import Detector, Suppression, accepts
 from forewarn.detectors.registry import detector_names, detectors_by_name
-from forewarn.segment import segment
+from forewarn.stages.segment import segment
 from forewarn.taxonomy import SEVERITIES, category_ids
 
 from .conftest import build_work

@@ -110,7 +110,7 @@ def test_pipe_in_processes_runs_the_one_worker_body_and_keeps_order_and_errors(t
     assert results[0].source.path == str(good) and results[2].findings
     assert calls and calls[0].options.detector_names == ("cues",) and calls[0].scan is None
     assert "ProcessPoolExecutor" not in (SRC / "engine.py").read_text(encoding="utf-8")
-    assert not any("batch" in module for module, _ in _imports(SRC / "engine.py"))
+    assert not any(_under(module, "batch") for module in _imported(SRC / "engine.py"))
 
 
 def test_pipe_in_processes_refuses_an_engine_it_cannot_rebuild():
@@ -184,21 +184,53 @@ def test_library_redoes_a_work_when_the_engine_fingerprint_changes(tmp_path, mon
         assert {r.fingerprint for r in store.records()} == {second}
 
 
-def _imports(module: Path) -> list[tuple[str, list[str]]]:
-    found = []
-    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            found.append(("." * node.level + (node.module or ""), [a.name for a in node.names]))
+ADAPTERS = ("cli", "server", "batch", "integrations", "render")
+TOP = ("engine", "pipeline", "worker")
+FORBIDDEN = {  # package -> what it must never import (a module or anything under it)
+    "documents": ("stages", "detectors", "readers", *TOP, *ADAPTERS),
+    "stages": (*TOP, *ADAPTERS),
+    "detectors": ("stages", *TOP, *ADAPTERS),
+    "config": ("stages", "detectors", "readers", *TOP, *ADAPTERS),
+    "readers": ("stages", "detectors", *TOP, *ADAPTERS),
+}
+
+
+def _imported(path: Path) -> set[str]:
+    """Every module ``path`` imports (absolute names; ``from . import x`` counts the package and ``.x``)."""
+    package = ["forewarn", *path.relative_to(SRC).parts[:-1]]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package[: len(package) - node.level + 1] if node.level else [])
+            module = ".".join(part for part in (base, node.module or "") if part)
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
     return found
 
 
+def _faces_version(path: Path) -> bool:
+    """True when ``path`` imports ``__version__`` from the package face (``from . import __version__``)."""
+    depth = len(path.relative_to(SRC).parts)
+    return any(isinstance(node, ast.ImportFrom) and node.level == depth and not node.module
+               and any(alias.name == "__version__" for alias in node.names)
+               for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))))
+
+
+def _under(module: str, name: str) -> bool:
+    return module == f"forewarn.{name}" or module.startswith(f"forewarn.{name}.")
+
+
 def test_no_back_arrows():
-    for name in ("documents.py", "work.py", "segment.py"):
-        assert not any("detectors" in module for module, _ in _imports(SRC / name)), name
+    """documents <- config, readers <- detectors <- stages <- engine <- adapters; never the other way."""
     for path in SRC.rglob("*.py"):
-        for module, names in _imports(path):
-            face = module == "." * (len(path.relative_to(SRC).parts))  # `from . import` in the package root
-            assert not (face and "__version__" in names), f"{path.name} imports __version__ from the package face"
+        layer = path.relative_to(SRC).parts[0].removesuffix(".py")
+        core = layer not in ADAPTERS and layer != "__main__"  # __main__ only starts the command line
+        forbidden = (*FORBIDDEN.get(layer, ()), *ADAPTERS) if core else ()
+        for module in _imported(path):
+            assert not any(_under(module, name) for name in forbidden), f"{path.relative_to(SRC)} imports {module}"
+        assert not _faces_version(path), f"{path.name} imports __version__ from the package face"
     assert forewarn.__version__ == forewarn.version.__version__
 
 

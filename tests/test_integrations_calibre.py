@@ -15,10 +15,10 @@ import forewarn.cli.tag as tag_cli
 from forewarn.batch.calibre import calibre_store, data_dir
 from forewarn.batch.store import Store, WorkRecord
 from forewarn.cli._app import app
+from forewarn.documents.report import Finding
 from forewarn.errors import InputError, UsageError
 from forewarn.integrations.calibre import Calibredb
 from forewarn.integrations.labels import is_forewarn_label, labels_for, merge_labels
-from forewarn.report import Finding
 from forewarn.taxonomy import categories
 from tests.batch_fakes import fake_report, fake_scan, make_calibre_library
 

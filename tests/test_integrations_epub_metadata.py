@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 import forewarn.cli.tag as tag_cli
 from forewarn.cli._app import app
+from forewarn.documents.report import SCHEMA_VERSION
 from forewarn.errors import InputError
 from forewarn.integrations import epub_metadata
-from forewarn.report import SCHEMA_VERSION
 from tests.batch_fakes import fake_report, fake_scan
 from tests.epub_fakes import OPF, make_epub, raw_members
 

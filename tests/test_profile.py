@@ -1,9 +1,9 @@
 import pytest
 
-from forewarn.errors import UsageError
-from forewarn.profile import Profile, load_profile, parse_avoid, verdict
-from forewarn.report import (ChapterInfo, Declared, Finding, Location, Report, Source, Suggested,
+from forewarn.documents.report import (ChapterInfo, Declared, Finding, Location, Report, Source, Suggested,
                              WorkInfo)
+from forewarn.errors import UsageError
+from forewarn.stages.profile import Profile, load_profile, parse_avoid, verdict
 
 
 def _report(hits):

@@ -1,7 +1,7 @@
-from forewarn.characters import main_characters
-from forewarn.ratings import suggest, under_warnings
-from forewarn.report import Declared, Finding, Location
-from forewarn.segment import segment
+from forewarn.documents.report import Declared, Finding, Location
+from forewarn.stages.characters import main_characters
+from forewarn.stages.ratings import suggest, under_warnings
+from forewarn.stages.segment import segment
 
 from .conftest import build_work
 

@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 import forewarn.cli.scan as scan_cli
 from forewarn.cli._app import app
+from forewarn.documents.report import ChapterInfo, Declared, Finding, Location, Report, Source, Suggested, WorkInfo
 from forewarn.errors import UsageError
 from forewarn.render.ao3_tags import ao3_tags_text
 from forewarn.render.html_card import html_card, html_cards
 from forewarn.render.outputs import choose_output
-from forewarn.report import ChapterInfo, Declared, Finding, Location, Report, Source, Suggested, WorkInfo
 from forewarn.taxonomy import categories
 from tests.batch_fakes import fake_scan
 

@@ -10,9 +10,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from forewarn.cli import app
+from forewarn.documents.report import ChapterInfo
 from forewarn.render.flow import prose
 from forewarn.render.places import act_scene, chapter_names, name_chapters
-from forewarn.report import ChapterInfo
 
 PLAY = (
     "ACT I\n\nSCENE I. A public place.\n\nEnter two men. They talk at length about the weather and the town.\n\n"

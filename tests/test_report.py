@@ -4,7 +4,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from forewarn.report import (SCHEMA_VERSION, ChapterInfo, Declared, Finding, Location, Report, Severity, Source,
+from forewarn.documents.report import (SCHEMA_VERSION, ChapterInfo, Declared, Finding, Location, Report, Severity, Source,
                              Suggested, WorkInfo, report_json_schema)
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "docs" / "report-schema.json"

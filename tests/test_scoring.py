@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 import forewarn.cli.score  # noqa: F401  (registers the command)
 from forewarn.cli import app
+from forewarn.detectors.scoring import score_jsonl, score_passages
 from forewarn.errors import InputError
-from forewarn.scoring import score_jsonl, score_passages
 from forewarn.taxonomy import category_ids
 
 WAR = "The army shelled the city for days; soldiers stormed the walls and the battle raged on."

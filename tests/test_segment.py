@@ -1,4 +1,5 @@
-from forewarn.segment import MAX_WORDS, segment, sentence_spans
+from forewarn.documents.sentences import sentence_spans
+from forewarn.stages.segment import MAX_WORDS, segment
 
 from .conftest import build_work
 

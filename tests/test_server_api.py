@@ -18,9 +18,7 @@ from typer.testing import CliRunner
 
 import forewarn
 from forewarn.cli import app as cli_app
-from forewarn.errors import InputError, UsageError
-from forewarn.profile import parse_avoid, verdict
-from forewarn.report import (
+from forewarn.documents.report import (
     ChapterInfo,
     Declared,
     Finding,
@@ -31,9 +29,11 @@ from forewarn.report import (
     Support,
     WorkInfo,
 )
+from forewarn.errors import InputError, UsageError
 from forewarn.server import Settings, create_app
 from forewarn.server.hosts import allowed_host_names, host_name
 from forewarn.server.problems import PROBLEM_MEDIA_TYPE
+from forewarn.stages.profile import parse_avoid, verdict
 from forewarn.taxonomy import category_ids
 
 SECRET = "Marigold-7731 wandered the lane"  # a marker that must never reach a log or an error

@@ -23,7 +23,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from forewarn.pipeline import read_work
-from forewarn.segment import segment
+from forewarn.stages.segment import segment
 
 
 @dataclass(frozen=True, slots=True)

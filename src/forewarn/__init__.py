@@ -8,12 +8,12 @@
 from __future__ import annotations
 
 from .version import __version__  # noqa: E402
+from .documents.report import Report  # noqa: E402
+from .documents.severity import Severity  # noqa: E402
 from .engine import Forewarn, ProgressEvent  # noqa: E402
 from .errors import ForewarnError, InputError, UsageError  # noqa: E402
 from .pipeline import scan  # noqa: E402
-from .profile import Profile, load_profile, parse_avoid, verdict  # noqa: E402
-from .report import Report  # noqa: E402
-from .severity import Severity  # noqa: E402
+from .stages.profile import Profile, load_profile, parse_avoid, verdict  # noqa: E402
 
 __all__ = [
     "__version__",

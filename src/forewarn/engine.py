@@ -24,17 +24,11 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
-from .assess import assess
-from .characters import main_characters
 from .config import messages_config
 from .detectors.base import Detector, Evidence, Suppression, accepts
 from .detectors.registry import default_detectors, detectors_by_name
 from .documents import Passage
-from .errors import ForewarnError, InputError, UsageError
-from .profile import Profile, verdict
-from .ratings import declared_not_found, suggest, under_warnings
-from .readers import read_bytes, read_path, read_text, without_lone_surrogates
-from .report import (
+from .documents.report import (
     ChapterInfo,
     DetectorInfo,
     Finding,
@@ -44,10 +38,16 @@ from .report import (
     Suppressed,
     WorkInfo,
 )
-from .segment import segment
+from .documents.work import Work
+from .errors import ForewarnError, InputError, UsageError
+from .readers import read_bytes, read_path, read_text, without_lone_surrogates
+from .stages.assess import assess
+from .stages.characters import main_characters
+from .stages.profile import Profile, verdict
+from .stages.ratings import declared_not_found, suggest, under_warnings
+from .stages.segment import segment
 from .taxonomy import data_file
 from .version import __version__
-from .work import Work
 from .worker import Job, Lost, ScanOptions, WorkerSetup, bounded_map, one_line, scan_report
 
 STAGE_NAMES: tuple[str, ...] = ("read", "segment", "detect", "assess", "label", "verdict")

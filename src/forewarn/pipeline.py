@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .detectors.base import Detector
+from .documents.report import Report
+from .documents.work import Work
 from .engine import Forewarn, ProgressCallback, ReadRequest, run_detectors, shared_engine
 from .engine import read_work as _read
 from .errors import UsageError
-from .profile import Profile, reader_profile
 from .readers import story_extensions
-from .report import Report
-from .work import Work
+from .stages.profile import Profile, reader_profile
 
 __all__ = ["ScanSource", "build_report", "read_work", "run_detectors", "scan"]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from .config import data_file, taxonomy_config
 from .config import read_toml as load_data_toml  # raw TOML, for tests that edit a data file's contents
 from .config.taxonomy import Category, Group
-from .severity import Severity
+from .documents.severity import Severity
 
 __all__ = [
     "SEVERITIES", "Category", "Group", "Severity", "categories", "category_ids", "data_file", "files_digest",

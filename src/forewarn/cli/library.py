@@ -31,12 +31,12 @@ from ..batch.library import (
 )
 from ..batch.scanner import ScanOptions, fingerprint
 from ..batch.store import Store, WorkRecord
+from ..documents.report import Report
 from ..errors import ForewarnError, UsageError
-from ..profile import Profile, parse_avoid, verdict
 from ..render.flow import prose
 from ..render.safe import printable
 from ..render.terminal import print_clean
-from ..report import Report
+from ..stages.profile import Profile, parse_avoid, verdict
 from ..taxonomy import categories
 from ..worker import one_line
 from ._app import app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from ..profile import default_profile_path, load_profile
+from ..stages.profile import default_profile_path, load_profile
 from ._app import app
 from ._errors import usage_errors
 

@@ -12,14 +12,14 @@ from rich.console import Console, Group
 from rich.text import Text
 
 from ..category_names import canonical_categories, complete_categories
+from ..documents.report import Report
 from ..errors import UsageError
 from ..pipeline import scan
-from ..profile import reader_profile
 from ..render.outputs import choose_output, emit, render_reports
 from ..render.progress import ScanBar, progress_wanted
 from ..render.safe import printable
 from ..render.terminal import print_clean, print_report
-from ..report import Report
+from ..stages.profile import reader_profile
 from ..taxonomy import data_file
 from ._app import app
 from ._errors import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK, attempt, usage_errors

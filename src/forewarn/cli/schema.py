@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ..report import report_json_schema
+from ..documents.report import report_json_schema
 from ._app import app
 
 

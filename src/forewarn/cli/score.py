@@ -21,7 +21,7 @@ def score_passages_command(
 
     Labels are the categories at or above their passage threshold (a passage judged on its own).
     """
-    from ..scoring import score_jsonl
+    from ..detectors.scoring import score_jsonl
 
     try:
         if source != "-" and not Path(source).is_file():

@@ -12,12 +12,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from ..batch import calibre as calibre_library
 from ..batch.store import Store
+from ..documents.report import Report
 from ..errors import ForewarnError, InputError, UsageError
 from ..integrations import epub_metadata
 from ..integrations.calibre import Calibredb, library_arg
 from ..integrations.labels import labels_for, merge_labels, without_forewarn_labels
 from ..pipeline import scan
-from ..report import Report
 from ._app import app
 from ._errors import EXIT_BAD_INPUT, usage_errors
 

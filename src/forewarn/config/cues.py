@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from ..severity import Severity
+from ..documents.severity import Severity
 from .loader import DataModel
 from .types import CategoryId
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ..severity import Severity
+from ..documents.severity import Severity
 from .loader import DataModel
 from .types import CategoryId
 

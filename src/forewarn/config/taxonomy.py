@@ -6,7 +6,7 @@ import re
 
 from pydantic import Field, model_validator
 
-from ..severity import Severity
+from ..documents.severity import Severity
 from .loader import DataModel
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..segment import sentence_spans
+from ..documents.sentences import sentence_spans
 from ..taxonomy import severity_rank
 from .base import CueSpan, Evidence, Explanation, Passage, ProgressHook, Suppression, files_version
 from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book, cue_files

@@ -12,8 +12,8 @@ import re
 import sys
 from pathlib import Path, PurePath
 
+from ..documents.work import Work
 from ..errors import InputError
-from ..work import Work
 from .config import story_extensions
 from .decode import SUPPORTED, decode
 from .detect import container_kind, is_html, looks_like_markdown

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import lxml.etree as etree
 
+from ..documents.work import Work, WorkBuilder
 from ..errors import InputError
-from ..work import Work, WorkBuilder
 from .html import finish
 from .limits import ZIP_ERRORS, SafeZip, TextBudget
 from .markup import refuse_entities

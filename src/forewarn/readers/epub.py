@@ -11,8 +11,8 @@ import re
 
 import lxml.etree as etree
 
+from ..documents.work import Work, WorkBuilder
 from ..errors import InputError
-from ..work import Work, WorkBuilder
 from .decode import decode
 from .html import finish
 from .limits import SafeZip, TextBudget

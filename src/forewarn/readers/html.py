@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..documents.work import Work, WorkBuilder
 from ..errors import InputError
-from ..work import Work, WorkBuilder
 from .limits import TextBudget
 from .markup import parse_html
 from .structured import head_title, is_ao3, read_ao3, read_generic

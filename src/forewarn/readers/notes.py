@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..work import Declared
+from ..documents.work import Declared
 from .config import compiled, note_patterns, settings
 
 # Notes are short: a long paragraph that merely mentions "review" is story.

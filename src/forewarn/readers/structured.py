@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import lxml.etree as etree
 
-from ..work import Declared, WorkBuilder
+from ..documents.work import Declared, WorkBuilder
 from .config import scene_break_patterns, text_setting
 from .limits import TextBudget
 from .markup import Block, classes, clean_text, iter_blocks, local

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from ..documents.work import Chapter, Declared, Note, Paragraph, Work
 from ..errors import InputError
-from ..work import Chapter, Declared, Note, Paragraph, Work
 from .config import compiled, heading_patterns, scene_break_patterns, text_setting
 from .decode import SUPPORTED
 from .notes import note_kind, read_declared

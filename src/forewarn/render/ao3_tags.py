@@ -7,8 +7,8 @@ Suggestions only: the author knows the story, forewarn can miss things.
 
 from __future__ import annotations
 
+from ..documents.report import Report
 from ..integrations.labels import finding_labels
-from ..report import Report
 from .safe import printable
 
 _NOT_WARNINGS = {"no archive warnings apply", "creator chose not to use archive warnings"}

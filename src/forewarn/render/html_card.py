@@ -13,8 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from importlib.resources import files
 
+from ..documents.report import Finding, Location, Report
 from ..integrations.labels import word
-from ..report import Finding, Location, Report
 from ..taxonomy import SEVERITIES, groups
 
 _VERDICT_TITLES = {

@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from ..documents.report import Report
 from ..errors import InputError, UsageError
-from ..report import Report
 from .ao3_tags import ao3_tags_text
 from .html_card import html_cards
 from .safe import json_printable

@@ -14,8 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import messages
-from ..ratings import category_note_lead, describe_declared
-from ..report import Finding, Location, Report
+from ..documents.report import Finding, Location, Report
+from ..stages.ratings import category_note_lead, describe_declared
 from ..taxonomy import categories, groups
 from .flow import Flow, prose
 from .places import chapter_name, chapter_names, name_chapters

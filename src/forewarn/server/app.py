@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..report import Report
+from ..documents.report import Report
 from ..taxonomy import SEVERITIES, categories, groups
 from .admission import Admission, SlotsFull
 from .hosts import HostCheck, allowed_host_names

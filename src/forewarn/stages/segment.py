@@ -8,27 +8,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .documents import Passage
-from .work import Paragraph, Work
+from ..documents import Passage
+from ..documents.sentences import sentence_spans
+from ..documents.work import Paragraph, Work
 
 TARGET_WORDS = 100
 MAX_WORDS = 150
 
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) and whitespace.
-_SENTENCE_END = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+""")
 _WORD = re.compile(r"\S+")
-
-
-def sentence_spans(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) of each sentence of ``text``, shifted by ``offset``."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.start() + len(match.group(0).rstrip())
-        if end > start:
-            yield offset + start, offset + end
-        start = match.end()
-    if start < len(text) and text[start:].strip():
-        yield offset + start, offset + len(text.rstrip())
 
 
 def _scene_runs(paragraphs: list[Paragraph]) -> Iterator[list[Paragraph]]:

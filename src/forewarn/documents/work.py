@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .documents import Declared
+from . import Declared
 
 __all__ = ["Chapter", "Declared", "Note", "Paragraph", "Work", "WorkBuilder"]
 

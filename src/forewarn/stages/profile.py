@@ -16,12 +16,12 @@ from pathlib import Path
 
 import platformdirs
 
-from . import messages
-from .category_names import canonical_category
-from .errors import UsageError
+from .. import messages
+from ..category_names import canonical_category
+from ..documents.report import Report, Verdict, VerdictDeclared, VerdictLocation
+from ..errors import UsageError
+from ..taxonomy import SEVERITIES, Severity, categories
 from .ratings import declared_warning_rules
-from .report import Report, Verdict, VerdictDeclared, VerdictLocation
-from .taxonomy import SEVERITIES, Severity, categories
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, WithJsonSchema, model_serializer
 
-from .documents import Declared
+from . import Declared
 from .severity import Severity
 
 SCHEMA_VERSION = "1.1"

@@ -48,6 +48,6 @@ class Severity(StrEnum):
 
 @cache
 def _ranks() -> dict[str, int]:
-    from .config import taxonomy_config
+    from ..config import taxonomy_config
 
     return {name: rank for rank, name in enumerate(taxonomy_config().severities)}

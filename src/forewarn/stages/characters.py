@@ -6,9 +6,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .config import characters_config
-from .documents import Passage
-from .work import Work
+from ..config import characters_config
+from ..documents import Passage
+from ..documents.work import Work
 
 # A capitalised word that does not follow sentence-ending punctuation or a line start.
 _NAME = re.compile(r"(?<![.!?\"“”'‘’\n]\s)(?<![.!?\"“”\n])(?<!^)\b([A-Z][a-z]+(?:'s)?)\b", re.M)

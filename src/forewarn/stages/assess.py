@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from .config import assess_config
-from .detectors.base import Evidence, Explanation
-from .documents import Passage, Span
-from .report import Finding, Location, Reason
-from .taxonomy import SEVERITIES, Severity, categories, severity_rank
-from .work import Work
+from ..config import assess_config
+from ..detectors.base import Evidence, Explanation
+from ..documents import Passage, Span
+from ..documents.report import Finding, Location, Reason
+from ..documents.work import Work
+from ..taxonomy import SEVERITIES, Severity, categories, severity_rank
 
 
 @dataclass(frozen=True, slots=True)

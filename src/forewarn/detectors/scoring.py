@@ -12,14 +12,14 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
-from .errors import InputError
+from ..errors import InputError
 
 BATCH = 64
 
 
 def score_passages(texts: Sequence[str]) -> list[dict]:
     """Probabilities of all categories and the labels above threshold, one dict per text."""
-    from .detectors.learned import shared_detector
+    from .learned import shared_detector
 
     if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
         raise InputError("score_passages takes a list of strings; wrap a single text in a list")

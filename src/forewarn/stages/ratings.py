@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from . import messages
+from .. import messages
+from ..config import ratings_config
+from ..config.ratings import Condition, RatingRule, WarningRule
+from ..documents.report import Declared, DeclaredNotFound, Finding, Severity, Suggested, UnderWarning
+from ..documents.work import Work
 from .characters import main_character_dies
-from .config import ratings_config
-from .config.ratings import Condition, RatingRule, WarningRule
-from .report import Declared, DeclaredNotFound, Finding, Severity, Suggested, UnderWarning
-from .work import Work
 
 _NO_WARNINGS = "No Archive Warnings Apply"
 
