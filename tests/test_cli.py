@@ -8,32 +8,12 @@ import sys
 import zipfile
 
 import pytest
-from typer.testing import CliRunner
 
-from forewarn.cli import app
-
-STORY = (
-    "Chapter 1\n\nMara walked to the market and bought bread for her brother.\n\n"
-    "Chapter 2\n\nThat winter the old man died in his sleep, and the family mourned him.\n"
-)
-
-runner = CliRunner()
+from .conftest import CLI_STORY as STORY
+from .conftest import run_cli as _run
 
 
-@pytest.fixture(autouse=True)
-def _no_user_profile(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
-def _run(*args, input=None):
-    return runner.invoke(app, list(args), input=input)
-
-
-@pytest.fixture
-def story(tmp_path):
-    path = tmp_path / "story.txt"
-    path.write_text(STORY, encoding="utf-8")
-    return path
+pytestmark = pytest.mark.usefixtures("no_user_profile")
 
 
 def test_scan_prints_a_summary_without_quoting_the_story(story):

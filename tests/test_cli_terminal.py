@@ -21,33 +21,15 @@ from forewarn.render.progress import ScanBar, progress_wanted
 from forewarn.render.safe import json_printable, printable
 from forewarn.render.terminal import SEVERITY_STYLE
 from forewarn.stages.profile import load_profile, parse_avoid
+from .conftest import CLI_STORY as STORY
+from .conftest import run_cli as _run
 
-STORY = (
-    "Chapter 1\n\nMara walked to the market and bought bread for her brother.\n\n"
-    "Chapter 2\n\nThat winter the old man died in his sleep, and the family mourned him.\n"
-)
 CALM = "They planted tomatoes in the garden and talked about the weather.\n"
 HOSTILE_TITLE = "Quiet\x1b]52;c;aGVsbG8=\x07 Days\x1b[2J"
 FILLER = "".join(f"\n\nOn day {i} they walked along the shore and counted the boats, then went home."
                  for i in range(40))
 
-runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _no_user_profile(monkeypatch, tmp_path):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-
-
-def _run(*args, input=None):
-    return runner.invoke(app, list(args), input=input)
-
-
-@pytest.fixture
-def story(tmp_path):
-    path = tmp_path / "story.txt"
-    path.write_text(STORY, encoding="utf-8")
-    return path
+pytestmark = pytest.mark.usefixtures("no_user_profile")
 
 
 def _gutenberg(title: str, body: str) -> str:
@@ -228,7 +210,7 @@ def test_root_help_offers_version_and_completion():
 
 
 def test_show_completion_prints_a_script_for_the_shell():
-    result = runner.invoke(app, ["--show-completion", "bash"], prog_name="forewarn")
+    result = CliRunner().invoke(app, ["--show-completion", "bash"], prog_name="forewarn")
     assert result.exit_code == 0
     assert "_FOREWARN_COMPLETE" in result.stdout
 
