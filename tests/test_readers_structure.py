@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from forewarn.config import read_toml
 from forewarn.readers import read_path, read_text
 from forewarn.readers.config import ReadersConfig, readers_config
 from forewarn.readers.titlepage import tidy
-from forewarn.taxonomy import load_data_toml
 
 
 def titles(work):
@@ -284,7 +284,7 @@ def test_tidy_names(raw, tidied):
 
 
 def test_readers_toml_rejects_unknown_keys():
-    data = load_data_toml("readers.toml")
+    data = read_toml("readers.toml")
     ReadersConfig.model_validate(data)
     data["text"]["heading_max_char"] = 80
     with pytest.raises(ValidationError, match="heading_max_char"):
@@ -292,7 +292,7 @@ def test_readers_toml_rejects_unknown_keys():
 
 
 def test_readers_toml_rejects_a_bad_heading_kind():
-    data = load_data_toml("readers.toml")
+    data = read_toml("readers.toml")
     data["text"]["headings"][0]["kind"] = "chapterr"
     with pytest.raises(ValidationError):
         ReadersConfig.model_validate(data)

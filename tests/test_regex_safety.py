@@ -14,8 +14,8 @@ import signal
 
 import pytest
 
+from forewarn.config import data_file, read_toml
 from forewarn.readers.config import settings
-from forewarn.taxonomy import data_file, load_data_toml
 
 from .regex_attacks import attacks
 
@@ -56,13 +56,13 @@ def cue_patterns() -> dict[str, re.Pattern[str]]:
     """Every pattern string of the cue files, ``{lexicon}`` references expanded and wrapped in the
     word boundaries the cue engine adds (lexicon entries are tested inside the patterns using them)."""
     lexicons: dict[str, str] = {}
-    for name, words in load_data_toml("cues/lexicons.toml")["lexicons"].items():
+    for name, words in read_toml("cues/lexicons.toml")["lexicons"].items():
         lexicons[name] = "(?:" + "|".join(_expand(word, lexicons) for word in words) + ")"
     found = {}
     for path in sorted(data_file("cues").glob("*.toml")):
         if path.stem == "lexicons":
             continue
-        for where, source in _strings(load_data_toml(f"cues/{path.name}"), path.name):
+        for where, source in _strings(read_toml(f"cues/{path.name}"), path.name):
             if where.endswith((".id", ".label")):
                 continue
             try:

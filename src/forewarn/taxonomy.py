@@ -8,13 +8,12 @@ from functools import cache
 from pathlib import Path
 
 from .config import data_file, taxonomy_config
-from .config import read_toml as load_data_toml  # raw TOML, for tests that edit a data file's contents
 from .config.taxonomy import Category, Group
 from .documents.severity import Severity
 
 __all__ = [
     "SEVERITIES", "Category", "Group", "Severity", "categories", "category_ids", "data_file", "files_digest",
-    "groups", "load_data_toml", "parse_category_list", "severity_rank",
+    "groups", "severity_rank",
 ]
 
 SEVERITIES: tuple[str, ...] = taxonomy_config().severities
@@ -49,14 +48,3 @@ def severity_rank(severity: str) -> int:
     """0 for mentioned, 1 for depicted, 2 for graphic (the order of ``taxonomy.toml``)."""
     return Severity(severity).rank
 
-
-def parse_category_list(text: str) -> list[str]:
-    """Parse a comma-separated list of category ids; raise ValueError naming unknown ids."""
-    ids = [part.strip().lower() for part in text.split(",") if part.strip()]
-    unknown = [i for i in ids if i not in categories()]
-    if unknown:
-        raise ValueError(
-            f"unknown categor{'y' if len(unknown) == 1 else 'ies'}: {', '.join(unknown)} "
-            "(run 'forewarn categories' to list them)"
-        )
-    return ids
