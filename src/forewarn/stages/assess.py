@@ -12,7 +12,7 @@ from ..detectors.base import Evidence, Explanation
 from ..documents import Passage, Span
 from ..documents.report import Finding, Location, Reason
 from ..documents.work import Work
-from ..taxonomy import SEVERITIES, Severity, categories, severity_rank
+from ..taxonomy import Severity, categories
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class _Hit:
 
     passage: Passage
     score: float
-    severity: str
+    severity: Severity
     detectors: set[str]
     explanations: list[Explanation]
     cue_start: int | None
@@ -70,7 +70,7 @@ def _hits_by_category(
     for item in evidence:
         if item.category not in categories() or item.score < settings.threshold(item.category):
             continue
-        severity = item.severity or "mentioned"
+        severity = Severity(item.severity or "mentioned")
         cue_start = item.cues[0].start if item.cues else None
         hit = hits.get((item.category, item.passage))
         if hit is None:
@@ -81,7 +81,7 @@ def _hits_by_category(
             continue
         hit.detectors.add(item.detector)
         hit.explanations.extend(e for e in item.explanation if e not in hit.explanations)
-        if severity_rank(severity) > severity_rank(hit.severity):
+        if severity > hit.severity:
             hit.severity = severity
         if item.score > hit.score:
             hit.score = item.score
@@ -137,10 +137,10 @@ def _reasons(group: list[_Hit]) -> list[Reason]:
 
 def _location(group: list[_Hit], work: Work, settings: AssessSettings, category: str,
               spoilers: bool, explain: bool) -> Location:
-    severity = max((h.severity for h in group), key=severity_rank)
-    depicted = sum(1 for h in group if Severity(h.severity) >= Severity.DEPICTED)
+    severity = max(h.severity for h in group)
+    depicted = sum(1 for h in group if h.severity >= Severity.DEPICTED)
     if category in settings.prolonged_categories and depicted >= settings.prolonged_passages:
-        severity = SEVERITIES[-1]
+        severity = max(Severity)
     first, last = group[0].passage, group[-1].passage
     best = max(group, key=lambda h: h.score)
     quoted = None
@@ -196,7 +196,7 @@ def assess(
                 category=category.id,
                 group=category.group,
                 name=category.name,
-                severity=max((loc.severity for loc in locations), key=severity_rank),
+                severity=max(loc.severity for loc in locations),
                 confidence=round(min(0.99, 1.0 - miss), 3),
                 locations=locations,
             )
