@@ -14,19 +14,9 @@ from ..documents.work import Work
 _NAME = re.compile(r"(?<![.!?\"“”'‘’\n]\s)(?<![.!?\"“”\n])(?<!^)\b([A-Z][a-z]+(?:'s)?)\b", re.M)
 
 
-def _settings() -> tuple[int, float, int, frozenset[str]]:
-    data = characters_config()
-    return data.top, data.min_share, data.min_count, data.not_names
-
-
-def _death_patterns() -> tuple[str, str, str]:
-    data = characters_config()
-    return data.death_after_name, data.death_before_name, data.death_possessive
-
-
 def names_in(text: str) -> Counter[str]:
     """Counts of capitalised mid-sentence words in ``text`` (possessive 's removed)."""
-    _, _, _, not_names = _settings()
+    not_names = characters_config().not_names
     counts: Counter[str] = Counter()
     for match in _NAME.finditer(text):
         word = match.group(1).removesuffix("'s")
@@ -38,15 +28,15 @@ def names_in(text: str) -> Counter[str]:
 def main_characters(work: Work, passages: Sequence[Passage]) -> set[str]:
     """Names used often enough in the story to be main characters, counted sentence by sentence over
     the passages' sentence spans (split once by ``segment``; a sentence's first word is never a name)."""
-    top, min_share, min_count, _ = _settings()
+    settings = characters_config()
     counts: Counter[str] = Counter()
     for passage in passages:
         for start, end in passage.sentences or ((passage.start, passage.end),):
             counts.update(names_in(work.text[start:end]))
-    ranked = counts.most_common(top)
+    ranked = counts.most_common(settings.top)
     if not ranked:
         return set()
-    floor = max(min_count, ranked[0][1] * min_share)
+    floor = max(settings.min_count, ranked[0][1] * settings.min_share)
     return {name for name, count in ranked if count >= floor}
 
 
@@ -54,8 +44,9 @@ def main_character_dies(work: Work, start: int, end: int, main: set[str]) -> boo
     """Whether the text between ``start`` and ``end`` ties one of ``main`` to a death."""
     if not main:
         return False
-    after, before, possessive = _death_patterns()
+    settings = characters_config()
     names = "|".join(re.escape(name) for name in sorted(main))
-    pattern = rf"\b(?:{names})(?:'s)?{after}|{before}(?:{names})\b|\b(?:{names}){possessive}"
+    pattern = (rf"\b(?:{names})(?:'s)?{settings.death_after_name}|{settings.death_before_name}(?:{names})\b"
+               rf"|\b(?:{names}){settings.death_possessive}")
     text = " ".join(work.text[start:end].replace("’", "'").split())
     return re.search(pattern, text) is not None
