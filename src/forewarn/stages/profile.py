@@ -49,9 +49,8 @@ def default_profile_path() -> Path:
     return Path(platformdirs.user_config_dir("forewarn")) / "profile.toml"
 
 
-def _check(category: str, severity: str, where: str) -> None:
-    if category not in categories():
-        raise UsageError(f"unknown category '{category}' in {where} (run 'forewarn categories' to list them)")
+def _check_severity(category: str, severity: str, where: str) -> None:
+    """Refuse an unknown severity (the category was already resolved by ``canonical_category``)."""
     if severity not in SEVERITIES:
         raise UsageError(f"unknown severity '{severity}' for {category} in {where}; use one of {', '.join(SEVERITIES)}")
 
@@ -66,7 +65,7 @@ def parse_avoid(text: str | list[str]) -> Profile:
         category, _, severity = item.partition(":")
         severity = severity or SEVERITIES[0]
         category = canonical_category(category, "--avoid")
-        _check(category, severity, "--avoid")
+        _check_severity(category, severity, "--avoid")
         avoid[category] = Severity(severity)
     return Profile(avoid)
 
@@ -87,7 +86,7 @@ def load_profile(path: str | Path | None = None) -> Profile:
         raise UsageError(f"profile file {target}: [avoid] must be a table of category = \"severity\"")
     avoid = {canonical_category(str(name), str(target)): severity for name, severity in avoid.items()}
     for category, severity in avoid.items():
-        _check(category, str(severity), str(target))
+        _check_severity(category, str(severity), str(target))
     return Profile({k: Severity(str(v)) for k, v in avoid.items()})
 
 
