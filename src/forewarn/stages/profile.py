@@ -9,7 +9,7 @@ The profile file is TOML in the user's config directory (``forewarn profile-path
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +22,6 @@ from ..documents.report import Report, Verdict, VerdictDeclared, VerdictLocation
 from ..errors import UsageError
 from ..taxonomy import SEVERITIES, Severity, categories
 from .ratings import declared_warning_rules
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 
 @dataclass(slots=True)
