@@ -236,6 +236,13 @@ def lost(failure: Literal["timeout", "killed"], seconds: float | None = None, co
     )
 
 
+def expired(error: BaseException, seconds: float | None) -> Outcome:
+    """The outcome of a pebble task stopped past its time limit (a TimeoutError) or killed (ProcessExpired)."""
+    if isinstance(error, ProcessExpired):
+        return lost("killed", code=error.exitcode)
+    return lost("timeout", seconds=seconds)
+
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -306,10 +313,8 @@ def _result(future: Future[R], seconds: float | None) -> R | Lost:
     """The task's result, or a Lost for a task stopped past its time limit or killed."""
     try:
         return future.result()
-    except TimeoutError:
-        return Lost(lost("timeout", seconds=seconds))
-    except ProcessExpired as error:
-        return Lost(lost("killed", code=error.exitcode))
+    except (TimeoutError, ProcessExpired) as error:
+        return Lost(expired(error, seconds))
 
 
 def take(source: Iterator[T], count: int) -> list[T]:
