@@ -193,10 +193,15 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
+def _not_prepared() -> str:
+    """Why this process cannot scan: its scanner did not load, or it was never prepared."""
+    return _SETUP_ERROR or "the worker was not prepared (initialise was not called)"
+
+
 def scan_report(job: ScanJob) -> Any:
     """Scan one job in this (prepared) process and return its Report; raises what the scan raises."""
     if _PREPARED is None:
-        raise ForewarnError(_SETUP_ERROR or "the worker was not prepared (initialise was not called)")
+        raise ForewarnError(_not_prepared())
     return _PREPARED.scan(job.source, **{**_PREPARED.fixed, **job.options})
 
 
@@ -204,7 +209,7 @@ def scan_one(job: ScanJob) -> Outcome:
     """Scan one job in this (prepared) process; a failure becomes an Outcome, never an exception."""
     started = time.perf_counter()
     if _PREPARED is None:
-        return Outcome.failed("setup", _SETUP_ERROR or "the worker was not prepared (initialise was not called)")
+        return Outcome.failed("setup", _not_prepared())
     try:
         report = scan_report(job)
         report_json = report.to_json(indent=None)
