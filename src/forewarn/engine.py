@@ -288,7 +288,7 @@ class Forewarn:
     @property
     def files(self) -> list[Path]:
         """Every data and model file the engine loads: the shipped data files and the detectors' own."""
-        files = list(_data_files())
+        files = _data_files()
         for detector in self.detectors:
             files.extend(p for p in getattr(detector, "files", ()) if p not in files)
         return files

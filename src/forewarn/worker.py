@@ -193,10 +193,15 @@ def _exit_with_parent(parent: int) -> None:
     os._exit(1)
 
 
+def _not_prepared() -> str:
+    """Why this process cannot scan: its scanner did not load, or it was never prepared."""
+    return _SETUP_ERROR or "the worker was not prepared (initialise was not called)"
+
+
 def scan_report(job: ScanJob) -> Any:
     """Scan one job in this (prepared) process and return its Report; raises what the scan raises."""
     if _PREPARED is None:
-        raise ForewarnError(_SETUP_ERROR or "the worker was not prepared (initialise was not called)")
+        raise ForewarnError(_not_prepared())
     return _PREPARED.scan(job.source, **{**_PREPARED.fixed, **job.options})
 
 
@@ -204,7 +209,7 @@ def scan_one(job: ScanJob) -> Outcome:
     """Scan one job in this (prepared) process; a failure becomes an Outcome, never an exception."""
     started = time.perf_counter()
     if _PREPARED is None:
-        return Outcome.failed("setup", _SETUP_ERROR or "the worker was not prepared (initialise was not called)")
+        return Outcome.failed("setup", _not_prepared())
     try:
         report = scan_report(job)
         report_json = report.to_json(indent=None)
@@ -234,6 +239,13 @@ def lost(failure: Literal["timeout", "killed"], seconds: float | None = None, co
     return Outcome.failed(
         "killed", f"the worker process scanning this was killed{how}, perhaps out of memory; it was not scanned"
     )
+
+
+def expired(error: BaseException, seconds: float | None) -> Outcome:
+    """The outcome of a pebble task stopped past its time limit (a TimeoutError) or killed (ProcessExpired)."""
+    if isinstance(error, ProcessExpired):
+        return lost("killed", code=error.exitcode)
+    return lost("timeout", seconds=seconds)
 
 
 T = TypeVar("T")
@@ -306,10 +318,8 @@ def _result(future: Future[R], seconds: float | None) -> R | Lost:
     """The task's result, or a Lost for a task stopped past its time limit or killed."""
     try:
         return future.result()
-    except TimeoutError:
-        return Lost(lost("timeout", seconds=seconds))
-    except ProcessExpired as error:
-        return Lost(lost("killed", code=error.exitcode))
+    except (TimeoutError, ProcessExpired) as error:
+        return Lost(expired(error, seconds))
 
 
 def take(source: Iterator[T], count: int) -> list[T]:

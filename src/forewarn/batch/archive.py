@@ -35,8 +35,8 @@ from typing import Any
 from ..errors import InputError, UsageError
 from ..config import batch_config
 from ..config.batch import ArchiveSettings
-from ..worker import Job, WorkerSetup, lost
-from .pool import Lost, bounded_map, scan_job, take
+from ..worker import Job, Lost, WorkerSetup, bounded_map, lost, take
+from .pool import scan_job
 from .scanner import ScanFunction, ScanOptions
 
 ENGINES = ("local", "dask")

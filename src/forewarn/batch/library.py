@@ -22,9 +22,9 @@ from ..readers import story_extensions
 from ..config import batch_config
 from ..config.batch import LibrarySettings
 from ..readers.limits import default_max_bytes
-from ..worker import Outcome, WorkerSetup, one_line
+from ..worker import Lost, Outcome, WorkerSetup, bounded_map, one_line
 from .hashing import file_hash
-from .pool import Lost, bounded_map, scan_file
+from .pool import scan_file
 from .scanner import ScanFunction, ScanOptions
 from .store import Store, WorkRecord
 

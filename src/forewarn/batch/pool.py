@@ -10,9 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import ForewarnError
-from ..worker import Job, Lost, Outcome, bounded_map, scan_one, take
-
-__all__ = ["Lost", "bounded_map", "scan_file", "scan_job", "take"]
+from ..worker import Job, Outcome, scan_one
 
 
 def scan_job(job: Job) -> Outcome:

@@ -21,7 +21,7 @@ import anyio.to_thread
 from pebble import ProcessExpired, ProcessPool
 
 from ..errors import InputError, UsageError
-from ..worker import Outcome, ScanJob, WorkerSetup, initialise, lost, scan_one
+from ..worker import Outcome, ScanJob, WorkerSetup, expired, initialise, lost, scan_one
 
 log = logging.getLogger("forewarn.server")
 
@@ -123,12 +123,9 @@ class ScanPool:
         assert pool is not None
         try:
             return await asyncio.wrap_future(pool.schedule(scan_one, args=(job,), timeout=self.scan_seconds))
-        except asyncio.TimeoutError:  # pebble's TimeoutError, as wrap_future hands it on
+        except (asyncio.TimeoutError, ProcessExpired) as error:  # pebble's TimeoutError, as wrap_future hands it on
             self._replacing()
-            return lost("timeout", seconds=self.scan_seconds)
-        except ProcessExpired as error:
-            self._replacing()
-            return lost("killed", code=error.exitcode)
+            return expired(error, self.scan_seconds)
         except RuntimeError:  # pebble gave up the pool (a worker died between jobs): start a fresh one
             if pool is self._pool:
                 self._restart()
