@@ -18,6 +18,7 @@ from ._errors import ClickUsageError, usage_failure
 
 PROG_NAME = "forewarn"
 _BRACES = re.compile(r"\{([^{}]*)\}")
+THOROUGH_HELP = "Let the encoder read every passage even in works over 100,000 words (slower)."  # scan, library and batch
 
 
 _TYPE_LABELS = {"int": "N", "float": "NUMBER", "path": "PATH", "str": "TEXT"}

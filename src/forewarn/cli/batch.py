@@ -11,7 +11,7 @@ from rich.console import Console
 
 from ..batch.archive import ENGINES, run_batch
 from ..batch.scanner import ScanOptions
-from ._app import app
+from ._app import THOROUGH_HELP, app
 from ._errors import usage_errors
 
 EXIT_INTERRUPTED = 130
@@ -26,7 +26,7 @@ def batch_command(
         None, "--jobs", "-j", min=0, help="Worker processes (default: one per CPU core; 0: scan in this process)."),
     scheduler: Optional[str] = typer.Option(
         None, "--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler, e.g. tcp://host:8786."),
-    thorough: bool = typer.Option(False, "--thorough", help="Let the encoder read every passage even in works over 100,000 words (slower)."),
+    thorough: bool = typer.Option(False, "--thorough", help=THOROUGH_HELP),
     detector: Optional[list[str]] = typer.Option(None, "--detector", help="Use only these detectors (repeatable)."),
 ) -> None:
     """Scan every work of INPUT not yet in OUTPUT; stop any time and run again to resume."""

@@ -39,7 +39,7 @@ from ..render.terminal import print_clean
 from ..stages.profile import Profile, parse_avoid, verdict
 from ..taxonomy import categories
 from ..worker import one_line
-from ._app import app
+from ._app import THOROUGH_HELP, app
 from ._errors import usage_errors
 
 EXIT_INTERRUPTED = 130
@@ -161,7 +161,7 @@ def library_command(
         None, "--avoid", metavar="CATEGORY[:SEVERITY],...", help="List the works that are not safe for this avoid-list."),
     export: Optional[Path] = typer.Option(
         None, "--export", metavar="FILE", help="Write one row per work to FILE (.csv, .jsonl or .parquet)."),
-    thorough: bool = typer.Option(False, "--thorough", help="Let the encoder read every passage even in works over 100,000 words (slower)."),
+    thorough: bool = typer.Option(False, "--thorough", help=THOROUGH_HELP),
     detector: Optional[list[str]] = typer.Option(None, "--detector", help="Use only these detectors (repeatable)."),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Scan again the works that failed last time."),
 ) -> None:

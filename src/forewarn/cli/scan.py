@@ -21,7 +21,7 @@ from ..render.safe import printable
 from ..render.terminal import print_clean, print_report
 from ..stages.profile import reader_profile
 from ..taxonomy import data_file
-from ._app import app
+from ._app import THOROUGH_HELP, app
 from ._errors import EXIT_BAD_INPUT, EXIT_FOUND, EXIT_OK, attempt, usage_errors
 
 EXAMPLE = "examples/lighthouse.txt"
@@ -99,7 +99,7 @@ def scan_command(
         None, "--fail-on", metavar="CATS", autocompletion=complete_categories,
         help="Exit with code 1 when one of these categories is found."),
     thorough: bool = typer.Option(
-        False, "--thorough", help="Let the encoder read every passage even in works over 100,000 words (slower)."),
+        False, "--thorough", help=THOROUGH_HELP),
     detector: Optional[list[str]] = typer.Option(
         None, "--detector", metavar="NAME", help="Use only this detector: learned, thorough or cues (repeatable)."),
     format: Optional[str] = typer.Option(

@@ -9,7 +9,7 @@ import typer
 
 from ..errors import ForewarnError
 from ._app import app
-from ._errors import EXIT_BAD_INPUT, fail
+from ._errors import usage_errors
 
 
 @app.command("score-passages")
@@ -23,19 +23,16 @@ def score_passages_command(
     """
     from ..detectors.scoring import score_jsonl
 
-    try:
+    with usage_errors():
         if source != "-" and not Path(source).is_file():
             raise ForewarnError(f"cannot read {source}: no such file; give a JSONL file or '-' for stdin")
         reader = sys.stdin if source == "-" else open(source, encoding="utf-8")
-        with reader:
-            if output == "-":
-                score_jsonl(reader, sys.stdout)
-            else:
-                with open(output, "w", encoding="utf-8") as sink:
-                    score_jsonl(reader, sink)
-    except ForewarnError as error:
-        fail(str(error))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-    except UnicodeDecodeError:
-        fail(f"{source} is not UTF-8 text; save it as UTF-8 JSONL")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        try:
+            with reader:
+                if output == "-":
+                    score_jsonl(reader, sys.stdout)
+                else:
+                    with open(output, "w", encoding="utf-8") as sink:
+                        score_jsonl(reader, sink)
+        except UnicodeDecodeError:
+            raise ForewarnError(f"{source} is not UTF-8 text; save it as UTF-8 JSONL") from None

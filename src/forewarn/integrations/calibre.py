@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,13 +68,9 @@ class Calibredb:
             raise InputError("a tag contains a comma, which calibredb cannot set; rename it in calibre first")
         self._run("set_metadata", "--field", f"tags:{','.join(tags)}", str(book_id))
 
-    def set_tags(self, book_id: int, labels: list[str], *, prefix: str | None = None, written: Collection[str] = (),
-                 current: list[str] | None = None) -> list[str]:
-        """Replace the book's forewarn tags with ``labels``, keeping every other tag; return all tags.
-
-        ``current`` saves a ``calibredb list`` when the tags were just read; ``written`` are the tags
-        forewarn recorded writing on this book before."""
-        merged = merge_labels(self.tags(book_id) if current is None else current, labels, prefix, written)
+    def set_tags(self, book_id: int, labels: list[str]) -> list[str]:
+        """Replace the book's forewarn tags with ``labels``, keeping every other tag; return all tags."""
+        merged = merge_labels(self.tags(book_id), labels)
         self.write_tags(book_id, merged)
         return merged
 

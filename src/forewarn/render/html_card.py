@@ -95,8 +95,8 @@ def _span(report: Report) -> tuple[int, int]:
     return chapters[0].char_start, max(1, chapters[-1].char_end - chapters[0].char_start)
 
 
-def _place(report: Report, location: Location) -> str:
-    start, length = _span(report)
+def _place(location: Location, length: int) -> str:
+    """The mark's box on the strip; ``length``: the story's length in characters (``_span``)."""
     left = max(0.0, min(1.0, location.position)) * 100
     width = (location.char_end - location.char_start) / length * 100
     return f"left:{min(left, 99.2):.2f}%;width:{max(0.8, min(width, 100 - left)):.2f}%"
@@ -124,7 +124,7 @@ def _strip(parent: ET.Element, report: Report, findings: list[Finding], *, small
     for finding, location in marks:
         severity = word(location.severity)
         _add(strip, "a", "", class_=f"mark mark-{severity}", href=f"#finding-{_safe_id(finding.category)}",
-             aria_hidden="true", title=f"{finding.name}: chapter {location.chapter}, {severity}", style=_place(report, location))
+             aria_hidden="true", title=f"{finding.name}: chapter {location.chapter}, {severity}", style=_place(location, length))
 
 
 def _legend(parent: ET.Element) -> None:

@@ -142,8 +142,9 @@ class _Findings:
     gets at least ``MIN_PLACES_WIDTH`` cells; otherwise, and always with ``details``, each finding's
     places on their own indented lines below it, so nothing is squeezed or cut."""
 
-    def __init__(self, report: Report, spoilers: bool, explain: bool, details: bool) -> None:
-        self.report, self.spoilers, self.explain, self.details = report, spoilers, explain, details
+    def __init__(self, report: Report, names: dict[int, str], spoilers: bool, explain: bool, details: bool) -> None:
+        self.report, self.names = report, names
+        self.spoilers, self.explain, self.details = spoilers, explain, details
 
     def _groups(self) -> Iterator[tuple[str, list[Finding]]]:
         for group in groups():
@@ -152,8 +153,9 @@ class _Findings:
                 yield group.name, found
 
     def _places(self, finding: Finding) -> RenderableType:
-        names = chapter_names(self.report.work.chapters)
-        return _details(finding, names, self.spoilers, self.explain) if self.details else _by_chapter(finding, names)
+        if self.details:
+            return _details(finding, self.names, self.spoilers, self.explain)
+        return _by_chapter(finding, self.names)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[RenderableType]:
         name_width = max(len(f.name) for f in self.report.findings) + 2
@@ -190,8 +192,9 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     """
     details = details or spoilers or explain
     parts: list[RenderableType] = [_heading(report, label)]
+    names = chapter_names(report.work.chapters)  # a play's acts and scenes, for the verdict and the places
     if report.verdict:
-        summary = name_chapters(report.verdict.summary, chapter_names(report.work.chapters))
+        summary = name_chapters(report.verdict.summary, names)
         parts.append(prose(printable(summary), VERDICT_STYLE[report.verdict.status],
                            lead=Text("Verdict:", style="bold")))
     for note in _under_warning_lines(report):
@@ -210,7 +213,7 @@ def render_report(report: Report, *, spoilers: bool = False, explain: bool = Fal
     for notice in report.notices:
         parts.append(Text(messages.text("cli.notice", notice=printable(notice)), style="yellow"))
     if report.findings:
-        parts.append(Padding(_Findings(report, spoilers, explain, details), (1, 0, 0, 0)))
+        parts.append(Padding(_Findings(report, names, spoilers, explain, details), (1, 0, 0, 0)))
     else:
         parts.append(Text("\n" + messages.text("cli.nothing_detected"), style="bold"))
     if explain:
