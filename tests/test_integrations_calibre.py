@@ -279,3 +279,13 @@ def test_cli_shows_a_progress_bar_on_a_terminal(tmp_path, calibredb, monkeypatch
     monkeypatch.delenv("FORCE_COLOR")  # the test runner's stderr is no terminal: no bar
     quiet = _tag("--calibre", str(library), "--all", "--dry-run")
     assert "Tagging" not in quiet.stderr
+
+
+def test_cli_prints_calibre_tags_escaped_and_without_markup(tmp_path, calibredb):
+    library = make_calibre_library(tmp_path / "lib")
+    state = tmp_path / "calibredb-state.json"
+    state.write_text(json.dumps({1: ["Fluff", "forewarn: \x1b]52;c;aGk=\x07[bold]x[/bold]\x1b[2J"]}))
+    result = _tag("--calibre", str(library), "--id", "1", "--undo")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "forewarn: \\x1b]52;c;aGk=\\x07[bold]x[/bold]\\x1b[2J" in result.output

@@ -14,7 +14,7 @@ from forewarn.documents.report import ChapterInfo, Declared, Finding, Location, 
 from forewarn.errors import UsageError
 from forewarn.render.ao3_tags import ao3_tags_text
 from forewarn.render.html_card import html_card, html_cards
-from forewarn.render.outputs import choose_output
+from forewarn.render.outputs import choose_output, render_reports
 from forewarn.taxonomy import categories
 from tests.batch_fakes import fake_scan
 
@@ -114,6 +114,19 @@ def test_ao3_tags_are_not_capped_and_hold_no_commas():
     text = ao3_tags_text(report.model_copy(update={"findings": many}))
     tags = text.splitlines()[2].removeprefix("Additional Tags: ").split(", ")
     assert len(tags) == 9 and all(tag.startswith("CW: ") for tag in tags)
+
+
+def test_ao3_output_escapes_control_characters_from_the_story():
+    report = _report()
+    hostile = report.model_copy(update={
+        "source": Source(path="quiet\x1b]52;c;aGk=\x07.txt", format="text"),
+        "declared": Declared(warnings=["Rape/Non-Con\x1b[2J"])})
+    several = render_reports([hostile, report], "ao3", several=True)
+    one = render_reports([hostile], "ao3", several=False)
+    for text in (several, one):
+        assert "\x1b" not in text and "\x07" not in text
+    assert "quiet\\x1b]52;c;aGk=\\x07.txt" in several
+    assert "Rape/Non-Con\\x1b[2J" in one
 
 
 def test_choose_output_keeps_json_working_and_refuses_unknown_kinds():

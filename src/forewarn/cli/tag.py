@@ -18,6 +18,7 @@ from ..integrations import epub_metadata
 from ..integrations.calibre import Calibredb, library_arg
 from ..integrations.labels import labels_for, merge_labels, without_forewarn_labels
 from ..pipeline import scan
+from ..render.safe import printable
 from ._app import app
 from ._errors import EXIT_BAD_INPUT, usage_errors
 
@@ -130,6 +131,12 @@ def _tag_calibre(console: Console, library: Path, chosen: dict[int, list[str]], 
     return tally
 
 
+def _say(console: Console, text: str, end: str = "\n") -> None:
+    """Print ``text`` (book paths, Calibre tags, OPF diffs: text from outside) with control characters
+    escaped and no Rich markup, so a tag can neither drive the terminal nor pose as styling."""
+    console.print(printable(text), markup=False, highlight=False, end=end)
+
+
 def _one_book(console: Console, book_id: int, current: list[str], calibredb: Calibredb, reports: _Reports,
               written: calibre_library.WrittenTags, tally: _Tally, *, column: Optional[str], prefix: Optional[str],
               undo: bool, dry_run: bool) -> None:
@@ -137,7 +144,7 @@ def _one_book(console: Console, book_id: int, current: list[str], calibredb: Cal
         if column:
             if not dry_run:
                 calibredb.set_custom(book_id, column, [])
-            console.print(f"book {book_id}: #{column.removeprefix('#')} emptied")
+            _say(console, f"book {book_id}: #{column.removeprefix('#')} emptied")
             tally.changed += 1
             return
         labels: list[str] = []
@@ -147,7 +154,7 @@ def _one_book(console: Console, book_id: int, current: list[str], calibredb: Cal
         if column:
             if not dry_run:
                 calibredb.set_custom(book_id, column, labels)
-            console.print(f"book {book_id}: #{column.removeprefix('#')} = {', '.join(labels)}")
+            _say(console, f"book {book_id}: #{column.removeprefix('#')} = {', '.join(labels)}")
             tally.changed += 1
             return
         new = merge_labels(current, labels, prefix, written.get(book_id))
@@ -158,7 +165,7 @@ def _one_book(console: Console, book_id: int, current: list[str], calibredb: Cal
         return
     if not dry_run:
         calibredb.write_tags(book_id, new)
-    console.print(f"book {book_id}: {_change(current, new)}")
+    _say(console, f"book {book_id}: {_change(current, new)}")
     tally.changed += 1
 
 
@@ -169,11 +176,11 @@ def _summary(console: Console, tally: _Tally, *, undo: bool, dry_run: bool) -> N
     if tally.unreadable:
         parts.append(f"{tally.unreadable} without a format forewarn reads (skipped)")
     parts.append(f"{len(tally.failed)} failed")
-    console.print("Summary: " + ", ".join(parts) + ".")
+    _say(console, "Summary: " + ", ".join(parts) + ".")
     for line in tally.failed:
-        console.print(f"  failed: {line}")
+        _say(console, f"  failed: {line}")
     if dry_run:
-        console.print("Dry run: nothing was written.")
+        _say(console, "Dry run: nothing was written.")
 
 
 def _tag_epub(console: Console, book: Path, undo: bool, dry_run: bool) -> None:
@@ -181,18 +188,18 @@ def _tag_epub(console: Console, book: Path, undo: bool, dry_run: bool) -> None:
         if dry_run:
             raise UsageError("--undo and --dry-run cannot be combined; --undo only restores the backup")
         epub_metadata.undo(book)
-        console.print(f"Restored {book} from its backup.")
+        _say(console, f"Restored {book} from its backup.")
         return
     change = epub_metadata.plan(book, scan(book))
     if change.before == change.after:
-        console.print(f"{book} already carries these warnings; nothing to change.")
+        _say(console, f"{book} already carries these warnings; nothing to change.")
         return
     if dry_run:
-        console.print(change.diff(), markup=False, highlight=False, end="")
-        console.print("Dry run: nothing was written.")
+        _say(console, change.diff(), end="")
+        _say(console, "Dry run: nothing was written.")
         return
     backup = epub_metadata.apply(change)
-    console.print(f"Tagged {book} (only {change.member} changed); original kept as {backup.name}; undo with forewarn tag --undo.")
+    _say(console, f"Tagged {book} (only {change.member} changed); original kept as {backup.name}; undo with forewarn tag --undo.")
 
 
 @app.command("tag")
@@ -229,7 +236,7 @@ def tag_command(
         program = Calibredb(library_arg(calibre), calibredb)
         chosen = _select(program, list(book_ids or []), all_books, search)
         if not chosen:
-            console.print("No Calibre book matches; nothing to do.")
+            _say(console, "No Calibre book matches; nothing to do.")
             return
         tally = _tag_calibre(console, calibre, chosen, program, column=column, prefix=prefix, undo=undo,
                              dry_run=dry_run, strict=bool(book_ids))

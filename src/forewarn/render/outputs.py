@@ -10,7 +10,7 @@ from ..documents.report import Report
 from ..errors import InputError, UsageError
 from .ao3_tags import ao3_tags_text
 from .html_card import html_cards
-from .safe import json_printable
+from .safe import json_printable, printable
 
 OUTPUT_KINDS = ("text", "json", "html", "ao3")
 
@@ -34,8 +34,9 @@ def render_reports(reports: list[Report], kind: str, *, several: bool) -> str:
         return html_cards(reports)
     if kind == "ao3":
         if not several:
-            return ao3_tags_text(reports[0])
-        return "\n".join(f"== {r.source.path or r.work.title or 'story'}\n{ao3_tags_text(r)}" for r in reports)
+            return printable(ao3_tags_text(reports[0]))
+        return printable("\n".join(f"== {r.source.path or r.work.title or 'story'}\n{ao3_tags_text(r)}"
+                                   for r in reports))
     raise UsageError(f"--to: '{kind}' is not one of {', '.join(OUTPUT_KINDS)}")
 
 
