@@ -22,11 +22,6 @@ def _names() -> dict[str, str]:
 
 
 @cache
-def aliases() -> dict[str, tuple[str, ...]]:
-    """Each category id's aliases, as written in the taxonomy."""
-    return {c.id: c.aliases for c in taxonomy_config().categories}
-
-
 def resolve_category(name: str) -> str | None:
     """The category id that ``name`` (an id, a name or an alias) stands for, or None."""
     return _names().get(normalize(name))

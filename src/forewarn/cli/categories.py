@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..category_names import aliases
 from ..render.terminal import print_clean
 from ..taxonomy import categories as all_categories
 from ..taxonomy import groups
@@ -21,10 +20,9 @@ def categories_command(
     as_json: bool = typer.Option(False, "--json", help="Print the categories as JSON."),
 ) -> None:
     """List the content categories forewarn reports, grouped, with their ids and other names."""
-    also = aliases()
     if as_json:
         print(json.dumps([
-            {"id": c.id, "group": c.group, "name": c.name, "definition": c.definition, "aliases": list(also[c.id])}
+            {"id": c.id, "group": c.group, "name": c.name, "definition": c.definition, "aliases": list(c.aliases)}
             for c in all_categories().values()
         ], indent=2))
         return
@@ -37,8 +35,8 @@ def categories_command(
         for category in all_categories().values():
             if category.group == group.id:
                 covers = Text(category.definition)
-                if also[category.id]:
-                    covers.append(f" (also: {', '.join(also[category.id])})", style="dim")
+                if category.aliases:
+                    covers.append(f" (also: {', '.join(category.aliases)})", style="dim")
                 table.add_row(category.id, category.name, covers)
     console = Console(highlight=False)
     print_clean(console, table)

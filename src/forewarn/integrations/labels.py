@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any
 
 from ..config import IntegrationsFile, integrations_config
-from ..taxonomy import SEVERITIES, categories, severity_rank
+from ..taxonomy import SEVERITIES, Severity, categories
 
 AO3_RATINGS = ("General Audiences", "Teen And Up Audiences", "Mature", "Explicit", "Not Rated")
 
@@ -45,7 +45,7 @@ def finding_labels(report: Any, prefix: str | None = None, limit: int | None = N
     last label counts the rest ("CW: +3 more")."""
     config = settings()
     order = {category: index for index, category in enumerate(categories())}
-    findings = sorted(report.findings, key=lambda f: (-severity_rank(word(f.severity)), order.get(f.category, 99)))
+    findings = sorted(report.findings, key=lambda f: (-Severity(word(f.severity)).rank, order.get(f.category, 99)))
     labels = [finding_label(f.name, f.severity, prefix) for f in findings]
     if limit is None or len(labels) <= limit:
         return labels
