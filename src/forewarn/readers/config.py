@@ -220,6 +220,11 @@ def scene_break_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in readers_config().text.scene_breaks.patterns)
 
 
+def is_scene_break(line: str) -> bool:
+    """Whether a (stripped) line is a scene-break line (``* * *``, ``o0o``, ``~*~``)."""
+    return len(line) <= text_setting("scene_break_max_chars") and any(p.match(line) for p in scene_break_patterns())
+
+
 @cache
 def note_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(note kind, pattern) pairs for FanFiction.Net-style notes, in priority order."""

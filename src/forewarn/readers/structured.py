@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import lxml.etree as etree
 
 from ..documents.work import Declared, WorkBuilder
-from .config import scene_break_patterns, text_setting
+from .config import is_scene_break
 from .limits import TextBudget
 from .markup import Block, classes, clean_text, iter_blocks, local
 from .notes import note_kind, read_declared
@@ -33,11 +33,6 @@ _AO3_FIELDS = {
     "characters": "characters",
     "additional tags": "tags",
 }
-
-
-def is_scene_break(text: str) -> bool:
-    """Whether a paragraph's text is a scene-break line (``* * *``, ``o0o``, ``~*~``)."""
-    return len(text) <= text_setting("scene_break_max_chars") and any(pattern.match(text) for pattern in scene_break_patterns())
 
 
 def add_story_block(builder: WorkBuilder, text: str) -> None:
