@@ -111,7 +111,7 @@ def _ao3_context(element: etree._Element) -> tuple[str, bool, bool, bool]:
     return section, quote, endnotes, skip
 
 
-def read_ao3(roots: list[etree._Element], builder: WorkBuilder, budget: TextBudget | None = None) -> None:
+def read_ao3(roots: list[etree._Element], builder: WorkBuilder, budget: TextBudget) -> None:
     """Fill ``builder`` from AO3 download documents (one HTML file, or an EPUB's spine)."""
     for root in roots:
         for dl in root.iter("dl"):
@@ -180,7 +180,7 @@ def read_fanficfare_title_page(root: etree._Element, builder: WorkBuilder) -> No
             declared.tags.extend(values)
 
 
-def read_fanficfare_chapter(root: etree._Element, builder: WorkBuilder, budget: TextBudget | None = None) -> None:
+def read_fanficfare_chapter(root: etree._Element, builder: WorkBuilder, budget: TextBudget) -> None:
     """One FanFicFare chapter file: its title heading, notes and story."""
     started = False
     for block in iter_blocks(body_of(root), budget):
@@ -204,7 +204,7 @@ def read_fanficfare_chapter(root: etree._Element, builder: WorkBuilder, budget: 
 
 
 def read_generic(root: etree._Element, builder: WorkBuilder, *, chapter_per_document: bool,
-                 budget: TextBudget | None = None) -> None:
+                 budget: TextBudget) -> None:
     """A generic (X)HTML document: h1-h3 start chapters, <hr> and break lines are scene breaks."""
     blocks: list[Block] = list(iter_blocks(body_of(root), budget))
     has_heading = any(b.kind == "heading" and local(b.element.tag) in ("h1", "h2", "h3") for b in blocks)
