@@ -98,11 +98,12 @@ def test_version_is_derived_from_the_model_files(detector, tmp_path, monkeypatch
 
     for name in (learned.ENCODER_FILE, learned.TOKENIZER_FILE, learned.HEADS_FILE, learned.WORDS_FILE):
         shutil.copy(learned.models_dir() / name, tmp_path / name)
-    assert learned.model_fingerprint(tmp_path) == learned.model_fingerprint()
+    shipped = learned.files_version(learned.model_files())
+    assert learned.files_version(learned.model_files(tmp_path)) == shipped
     with (tmp_path / learned.HEADS_FILE).open("ab") as handle:
         handle.write(b"retrained")
-    assert learned.model_fingerprint(tmp_path) != learned.model_fingerprint()
-    assert detector.version.startswith(learned.model_fingerprint())
+    assert learned.files_version(learned.model_files(tmp_path)) != shipped
+    assert detector.version.startswith(shipped)
     assert learned.shared_detector(thorough=True).version.endswith("-thorough")
 
 

@@ -15,12 +15,12 @@ import signal
 import pytest
 
 from forewarn.config import data_file, read_toml
+from forewarn.detectors.cue_rules import _compile, _lexicons
 from forewarn.readers.config import settings
 
 from .regex_attacks import attacks
 
 ALARM_SECONDS = 5
-_LEXICON = re.compile(r"\{([a-z_]+)\}")
 # Reader patterns see whole lines of any length; cue patterns start only at word starts.
 READER_LENGTH = 20_000
 CUE_LENGTH = 8_000
@@ -53,11 +53,10 @@ def reader_patterns() -> dict[str, re.Pattern[str]]:
 
 
 def cue_patterns() -> dict[str, re.Pattern[str]]:
-    """Every pattern string of the cue files, ``{lexicon}`` references expanded and wrapped in the
-    word boundaries the cue engine adds (lexicon entries are tested inside the patterns using them)."""
-    lexicons: dict[str, str] = {}
-    for name, words in read_toml("cues/lexicons.toml")["lexicons"].items():
-        lexicons[name] = "(?:" + "|".join(_expand(word, lexicons) for word in words) + ")"
+    """Every pattern string of the cue files, compiled as the cue engine compiles a rule (``{lexicon}``
+    references expanded, wrapped in word boundaries; lexicon entries are tested inside the patterns
+    using them)."""
+    lexicons = _lexicons(read_toml("cues/lexicons.toml")["lexicons"])
     found = {}
     for path in sorted(data_file("cues").glob("*.toml")):
         if path.stem == "lexicons":
@@ -66,14 +65,10 @@ def cue_patterns() -> dict[str, re.Pattern[str]]:
             if where.endswith((".id", ".label")):
                 continue
             try:
-                found[where] = re.compile(rf"(?<![\w-])(?:{_expand(source, lexicons)})(?![\w])")
-            except re.error:
+                found[where] = _compile(source, lexicons, where)
+            except ValueError:  # not a pattern
                 continue
     return found
-
-
-def _expand(source: str, lexicons: dict[str, str]) -> str:
-    return _LEXICON.sub(lambda match: lexicons.get(match.group(1), match.group(0)), source)
 
 
 class Hang(Exception):

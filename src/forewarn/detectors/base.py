@@ -108,7 +108,8 @@ def files_version(files: Sequence[Path]) -> str:
     Hashed once per process for each state of the files (path, size, modification time), so a
     report may ask for it on every scan and a changed file still gives a new version.
     """
-    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+    stats = [(str(p), p.stat()) for p in files]
+    key = tuple((name, info.st_size, info.st_mtime_ns) for name, info in stats)
     if key not in _VERSIONS:
         _VERSIONS[key] = files_digest(files)
     return _VERSIONS[key]

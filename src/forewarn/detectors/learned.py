@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import learned_config
-from ..taxonomy import SEVERITIES, data_file, files_digest
+from ..taxonomy import SEVERITIES, data_file
 from .base import Evidence, Explanation, Passage, ProgressHook, files_version
 from .words import WORDS_FILE, WordModel
 
@@ -199,11 +199,6 @@ def model_files(directory: Path | None = None) -> list[Path]:
     directory = directory or models_dir()
     return [directory / ENCODER_FILE, directory / TOKENIZER_FILE, directory / HEADS_FILE,
             directory / WORDS_FILE, data_file("learned.toml")]
-
-
-def model_fingerprint(directory: Path | None = None) -> str:
-    """A hash of every model and settings file the learned detector loads: its version."""
-    return files_digest(model_files(directory))
 
 
 class LearnedDetector:

@@ -16,7 +16,7 @@ from ..documents.work import Work
 from ..errors import InputError
 from .config import story_extensions
 from .decode import SUPPORTED, decode
-from .detect import container_kind, is_html, looks_like_markdown
+from .detect import container_kind, is_html, looks_like_markdown, text_is_html
 from .limits import check_plain_parts, default_max_bytes, read_file, read_stream, too_large
 from .text import read_plain
 
@@ -72,7 +72,7 @@ def read_bytes(data: bytes, *, name: str | None = None, format: str | None = Non
     if family == "zip":
         raise InputError(f"{label} is a zip archive but not an EPUB or DOCX; {SUPPORTED}")
     text, encoding, warnings = decode(data, label)
-    if format is None and family != "html" and is_html(text[:4096].encode("utf-8", errors="replace")):
+    if format is None and family != "html" and text_is_html(text):
         family = "html"  # markup in UTF-16 (or another encoding the byte check cannot see)
     if family == "html":
         from .html import read_html
@@ -94,7 +94,7 @@ def read_text(text: str, *, name: str | None = None, max_bytes: int | None = Non
     if len(text) > limit:
         raise too_large(label, limit)
     text, warnings = without_lone_surrogates(normalize_newlines(text))
-    if is_html(text[:4096].encode("utf-8", errors="replace")):
+    if text_is_html(text):
         from .html import read_html
 
         work = read_html(text, label, limit)

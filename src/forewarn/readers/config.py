@@ -11,16 +11,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from ..config import load_config
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+from ..config import DataModel, load_config
 
 
-class Limits(_Strict):
+class Limits(DataModel):
     """``[limits]``: bounds on what a reader accepts."""
 
     max_bytes: int = Field(gt=0)
@@ -40,13 +36,13 @@ class Limits(_Strict):
     charset_guess_ratio: float = Field(ge=0, le=1)
 
 
-class Numbers(_Strict):
+class Numbers(DataModel):
     """``[text.numbers]``: the words that number a division."""
 
     number: str
 
 
-class HeadingSpec(_Strict):
+class HeadingSpec(DataModel):
     """One ``[[text.headings]]`` entry."""
 
     kind: Literal["volume", "book", "act", "chapter", "numbered"]
@@ -55,14 +51,14 @@ class HeadingSpec(_Strict):
     ignore_case: bool = True
 
 
-class Markdown(_Strict):
+class Markdown(DataModel):
     """``[text.markdown]``."""
 
     heading: str
     emphasis: str
 
 
-class CapsTitle(_Strict):
+class CapsTitle(DataModel):
     """``[text.caps_title]``: collection story titles and front/back matter headings."""
 
     pattern: str
@@ -70,13 +66,13 @@ class CapsTitle(_Strict):
     back_matter: str
 
 
-class SceneBreaks(_Strict):
+class SceneBreaks(DataModel):
     """``[text.scene_breaks]``."""
 
     patterns: list[str]
 
 
-class TitlePage(_Strict):
+class TitlePage(DataModel):
     """``[text.title_page]``: title and author from a book's own title page."""
 
     by_line: str
@@ -87,7 +83,7 @@ class TitlePage(_Strict):
     max_gap_lines: int = Field(ge=0)
 
 
-class TextSettings(_Strict):
+class TextSettings(DataModel):
     """``[text]``: plain-text structure."""
 
     front_matter_max_words: int = Field(ge=0)
@@ -115,7 +111,7 @@ class TextSettings(_Strict):
     title_page: TitlePage
 
 
-class Gutenberg(_Strict):
+class Gutenberg(DataModel):
     """``[gutenberg]``: Project Gutenberg header, markers and licence."""
 
     start: str
@@ -128,7 +124,7 @@ class Gutenberg(_Strict):
     start_title: str
 
 
-class Declared(_Strict):
+class Declared(DataModel):
     """``[declared]``: what authors declare in notes."""
 
     rating: str
@@ -138,16 +134,17 @@ class Declared(_Strict):
     chose_not_to_warn: str
 
 
-class Notes(_Strict):
+class Notes(DataModel):
     """``[notes]``: FanFiction.Net-style note paragraphs, by kind."""
 
+    model_config = ConfigDict(populate_by_name=True)
     author_note: str = Field(alias="author-note")
     disclaimer: str
     rating: str
     warning: str
 
 
-class ReadersConfig(_Strict):
+class ReadersConfig(DataModel):
     """The whole of ``readers.toml``."""
 
     story_extensions: list[str]
@@ -221,6 +218,11 @@ def compiled(section: str, key: str, flags: int = 0) -> re.Pattern[str]:
 def scene_break_patterns() -> tuple[re.Pattern[str], ...]:
     """Patterns of a scene-break line."""
     return tuple(re.compile(p) for p in readers_config().text.scene_breaks.patterns)
+
+
+def is_scene_break(line: str) -> bool:
+    """Whether a (stripped) line is a scene-break line (``* * *``, ``o0o``, ``~*~``)."""
+    return len(line) <= text_setting("scene_break_max_chars") and any(p.match(line) for p in scene_break_patterns())
 
 
 @cache

@@ -41,6 +41,11 @@ def is_html(data: bytes) -> bool:
     return bool(_HTML.match(head))
 
 
+def text_is_html(text: str) -> bool:
+    """Whether decoded text starts like an HTML, XHTML or other XML document."""
+    return is_html(text[:4096].encode("utf-8", errors="replace"))
+
+
 def looks_like_markdown(text: str, name: str | None = None) -> bool:
     """A light heuristic: the .md extension, or ``#`` headings with Markdown emphasis."""
     if name and PurePath(name).suffix.lower() in _MARKDOWN_EXTENSIONS:

@@ -38,12 +38,11 @@ def refuse_entities(text: str, name: str) -> None:
         )
 
 
-def parse_html(text: str, name: str, budget: TextBudget | None = None) -> etree._Element:
+def parse_html(text: str, name: str, budget: TextBudget) -> etree._Element:
     """Parse (X)HTML text into an lxml tree with scripts, styles and comments removed; the markup's
     elements (before parsing) and its text (after) are charged to ``budget``."""
     refuse_entities(text, name)
-    if budget is not None:
-        budget.markup(text)
+    budget.markup(text)
     text = _XML_DECLARATION.sub("", text, count=1)
     text = _XML_UNSAFE.sub(lambda match: " " if match.group() in "\x0b\x0c" else "", text)
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
@@ -66,8 +65,7 @@ def parse_html(text: str, name: str, budget: TextBudget | None = None) -> etree.
                 element.tag = element.tag.rsplit("}", 1)[1]
             except ValueError:  # junk such as "<a}>" or "<a}<b>" leaves no valid name: keep its text
                 element.tag = "span"
-    if budget is not None:
-        budget.text(sum(len(piece) for piece in root.itertext()))
+    budget.text(sum(len(piece) for piece in root.itertext()))
     return root
 
 
@@ -136,12 +134,11 @@ def _has_block_child(element: etree._Element) -> bool:
     return any(local(node.tag) in BLOCK_TAGS or local(node.tag) == "hr" for node in element.iterdescendants())
 
 
-def iter_blocks(element: etree._Element, budget: TextBudget | None = None) -> Iterator[Block]:
+def iter_blocks(element: etree._Element, budget: TextBudget) -> Iterator[Block]:
     """Leaf blocks in document order; loose inline text between blocks is a block of its own.
     Each block is charged to ``budget`` as a paragraph."""
     for block in _blocks(element):
-        if budget is not None:
-            budget.paragraph()
+        budget.paragraph()
         yield block
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 import lxml.etree as etree
 
 from ..documents.work import Declared, WorkBuilder
-from .config import scene_break_patterns, text_setting
+from .config import is_scene_break
 from .limits import TextBudget
 from .markup import Block, classes, clean_text, iter_blocks, local
 from .notes import note_kind, read_declared
@@ -33,11 +33,6 @@ _AO3_FIELDS = {
     "characters": "characters",
     "additional tags": "tags",
 }
-
-
-def is_scene_break(text: str) -> bool:
-    """Whether a paragraph's text is a scene-break line (``* * *``, ``o0o``, ``~*~``)."""
-    return len(text) <= text_setting("scene_break_max_chars") and any(pattern.match(text) for pattern in scene_break_patterns())
 
 
 def add_story_block(builder: WorkBuilder, text: str) -> None:
@@ -116,7 +111,7 @@ def _ao3_context(element: etree._Element) -> tuple[str, bool, bool, bool]:
     return section, quote, endnotes, skip
 
 
-def read_ao3(roots: list[etree._Element], builder: WorkBuilder, budget: TextBudget | None = None) -> None:
+def read_ao3(roots: list[etree._Element], builder: WorkBuilder, budget: TextBudget) -> None:
     """Fill ``builder`` from AO3 download documents (one HTML file, or an EPUB's spine)."""
     for root in roots:
         for dl in root.iter("dl"):
@@ -185,7 +180,7 @@ def read_fanficfare_title_page(root: etree._Element, builder: WorkBuilder) -> No
             declared.tags.extend(values)
 
 
-def read_fanficfare_chapter(root: etree._Element, builder: WorkBuilder, budget: TextBudget | None = None) -> None:
+def read_fanficfare_chapter(root: etree._Element, builder: WorkBuilder, budget: TextBudget) -> None:
     """One FanFicFare chapter file: its title heading, notes and story."""
     started = False
     for block in iter_blocks(body_of(root), budget):
@@ -209,7 +204,7 @@ def read_fanficfare_chapter(root: etree._Element, builder: WorkBuilder, budget: 
 
 
 def read_generic(root: etree._Element, builder: WorkBuilder, *, chapter_per_document: bool,
-                 budget: TextBudget | None = None) -> None:
+                 budget: TextBudget) -> None:
     """A generic (X)HTML document: h1-h3 start chapters, <hr> and break lines are scene breaks."""
     blocks: list[Block] = list(iter_blocks(body_of(root), budget))
     has_heading = any(b.kind == "heading" and local(b.element.tag) in ("h1", "h2", "h3") for b in blocks)

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from ..documents.work import Chapter, Declared, Note, Paragraph, Work
 from ..errors import InputError
-from .config import compiled, heading_patterns, scene_break_patterns, text_setting
+from .config import compiled, heading_patterns, is_scene_break, text_setting
 from .decode import SUPPORTED
 from .notes import note_kind, read_declared
 from .titlepage import gutenberg_meta, title_page
@@ -180,7 +180,6 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
     """Mark headings, scene breaks, contents blocks and caps-title candidates."""
     caps = compiled("text.caps_title", "pattern")
     matter = compiled("text.caps_title", "front_matter", re.I)
-    breaks = scene_break_patterns()
     end = compiled("text.caps_title", "back_matter", re.I)
     _mark_illustrations(text, blocks, end)
     previous_number = 0  # of the last bare-numeral heading: "X" after "IX" is chapter X, not a scene break
@@ -201,8 +200,7 @@ def _classify(text: str, blocks: list[_Block], markdown: bool) -> None:
         if (
             single
             and not expected
-            and len(first) <= text_setting("scene_break_max_chars")
-            and any(p.match(first) for p in breaks)
+            and is_scene_break(first)
             and not (markdown and first.startswith("#") and len(first) > 1 and first[1:2] == " ")
         ):
             block.kind = "break"
