@@ -13,7 +13,7 @@ from .documents.severity import Severity
 
 __all__ = [
     "SEVERITIES", "Category", "Group", "Severity", "categories", "category_ids", "data_file", "files_digest",
-    "groups", "severity_rank",
+    "groups",
 ]
 
 SEVERITIES: tuple[str, ...] = taxonomy_config().severities
@@ -44,7 +44,4 @@ def category_ids() -> list[str]:
     return list(categories())
 
 
-def severity_rank(severity: str) -> int:
-    """0 for mentioned, 1 for depicted, 2 for graphic (the order of ``taxonomy.toml``)."""
-    return Severity(severity).rank
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..documents.sentences import sentence_spans
-from ..taxonomy import severity_rank
+from ..taxonomy import Severity
 from .base import CueSpan, Evidence, Explanation, Passage, ProgressHook, Suppression, files_version
 from .cue_rules import CategoryRules, CueBook, Engine, Rule, cue_book, cue_files
 
@@ -148,7 +148,7 @@ def _score(engine: Engine, hits: list[_Hit]) -> float:
 
 def _severity(category: CategoryRules, text: _Text, hits: list[_Hit]) -> str:
     strongest = max(h.weight for h in hits)
-    ranked = max((h for h in hits if h.weight >= strongest / 2), key=lambda h: severity_rank(h.severity))
+    ranked = max((h for h in hits if h.weight >= strongest / 2), key=lambda h: Severity(h.severity).rank)
     severity = ranked.severity
     if severity == "depicted":
         # Only cues near the strongest one count towards "many cues": setting words ("nurse",
